@@ -1,0 +1,361 @@
+"""The estimator shared by RNNClassifier and RNNRegressor.
+
+Parameters, validation, fit / partial_fit and the fitted history live here;
+the subclasses only say how targets are encoded and decoded (``_encode_y``,
+``_decode``) and which loss and validation score apply.
+"""
+
+import copy
+import re
+import warnings
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from skorch.callbacks import EarlyStopping, EpochScoring, GradientNormClipping
+from skorch.helper import predefined_split
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_consistent_length,
+    check_is_fitted,
+)
+
+from ._data import (
+    SequenceDataset,
+    as_sequences,
+    batch_loader,
+    check_against_fit,
+    record_fit,
+)
+from ._module import CELLS, RecurrentNetwork, seeded
+from ._net import SOLVERS, FiniteLoss, SequenceNet, ValidationScore
+
+_DEVICE = re.compile(r"^(auto|cpu|cuda(:\d+)?|mps)$")
+
+
+def _no_print(*args, **kwargs):
+    """Sink for skorch messages when ``verbose=False``."""
+
+
+class BaseRNN(BaseEstimator, metaclass=ABCMeta):
+    """Shared logic of the recurrent estimators; not for direct use."""
+
+    _parameter_constraints: dict = {
+        "cell": [StrOptions(set(CELLS))],
+        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "bidirectional": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "solver": [StrOptions(set(SOLVERS))],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "device": [str],
+        "random_state": ["random_state"],
+        "warm_start": ["boolean"],
+        "verbose": ["verbose"],
+        "callbacks": [list, None],
+    }
+
+    #: Stratify the early-stopping hold-out by ``y`` (classification).
+    _stratify_validation = False
+
+    @abstractmethod
+    def __init__(
+        self,
+        *,
+        cell,
+        hidden_size,
+        num_layers,
+        bidirectional,
+        dropout,
+        solver,
+        learning_rate_init,
+        alpha,
+        momentum,
+        batch_size,
+        max_iter,
+        shuffle,
+        tol,
+        early_stopping,
+        validation_fraction,
+        n_iter_no_change,
+        clip_grad_norm,
+        device,
+        random_state,
+        warm_start,
+        verbose,
+        callbacks,
+    ):
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.solver = solver
+        self.learning_rate_init = learning_rate_init
+        self.alpha = alpha
+        self.momentum = momentum
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.tol = tol
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.clip_grad_norm = clip_grad_norm
+        self.device = device
+        self.random_state = random_state
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.callbacks = callbacks
+
+    # -- hooks of the subclasses ------------------------------------------
+
+    @abstractmethod
+    def _encode_y(self, y, state, classes=None):
+        """Validate y; return ``(encoded y, target state)``.
+
+        ``state`` is the target state of the model being continued, or None
+        for a fresh fit. Nothing on ``self`` may change here.
+        """
+
+    @abstractmethod
+    def _set_target_state(self, state):
+        """Store the target state as fitted attributes."""
+
+    @abstractmethod
+    def _target_state(self):
+        """The target state of the fitted model."""
+
+    @abstractmethod
+    def _criterion(self):
+        """The torch loss class (built with ``reduction="none"``)."""
+
+    def _loss_weights(self, y_encoded, sample_weight, state):
+        """Per-sample loss weights with mean 1, or None for equal weights."""
+        if sample_weight is None:
+            return None
+        weights = _check_sample_weight(
+            sample_weight, y_encoded, ensure_non_negative=True
+        )
+        return _normalise(weights)
+
+    # -- fitting ----------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to sequences X and targets y.
+
+        Parameters
+        ----------
+        X : array-like, list of array-likes or DataFrame
+            Sequences in any of the forms of the table "What X may be":
+            ``(n_samples, n_timesteps, n_features)``, ``(n_samples,
+            n_timesteps)``, a list of ``(T_i, n_features)`` or ``(T_i,)``
+            arrays, or a DataFrame indexed by (sample, time).
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def _fit(self, X, y, sample_weight, *, incremental, classes=None):
+        """Validate everything, train, and only then change fitted state.
+
+        ``incremental`` (partial_fit): one epoch, no stopping rule, no
+        hold-out. Otherwise ``max_iter`` epochs with the stopping rule.
+        """
+        continuing = hasattr(self, "net_") and (incremental or self.warm_start)
+        epochs = 1 if incremental else self.max_iter
+        validate = self.early_stopping and not incremental
+        device = self._resolve_device()
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the "
+                "target y is None."
+            )
+        seqs = as_sequences(X)
+        if continuing:
+            check_against_fit(self, seqs)
+        state = self._target_state() if continuing else None
+        y_encoded, state = self._encode_y(y, state, classes)
+        check_consistent_length(seqs.lengths, y_encoded)
+        weights = self._loss_weights(y_encoded, sample_weight, state)
+
+        rng = check_random_state(self.random_state)
+        seed = int(rng.randint(np.iinfo(np.int32).max))
+        if continuing:
+            seed = (seed + self.n_iter_) % np.iinfo(np.int32).max
+        dataset = SequenceDataset(seqs, y_encoded, weights)
+        if validate:
+            dataset, valid = self._split(dataset, y_encoded, seed)
+
+        if continuing:
+            net = copy.deepcopy(self.net_)
+        else:
+            net = self._build_net(seqs.n_step_features, state["n_outputs"], device)
+        net.set_params(
+            callbacks=self._build_callbacks(stop=not incremental, validate=validate),
+            train_split=predefined_split(valid) if validate else None,
+        )
+        n_before = len(net.history) if continuing else 0
+        with seeded(seed, device):
+            if not continuing:
+                net.initialize()
+            net.partial_fit(dataset, epochs=epochs)
+        net.train_split = None  # do not keep the hold-out in the model
+
+        # Training succeeded: only now does the fitted state change.
+        if not continuing:
+            record_fit(self, seqs)
+        self._set_target_state(state)
+        self.net_ = net
+        self._set_history(net.history, validate)
+        if not incremental and len(net.history) - n_before == epochs:
+            warnings.warn(
+                f"Maximum iterations ({epochs}) reached and the optimization "
+                "hasn't converged yet.",
+                ConvergenceWarning,
+            )
+        return self
+
+    def _split(self, dataset, y_encoded, seed):
+        indices = np.arange(len(dataset))
+        stratify = y_encoded if self._stratify_validation else None
+        train, valid = train_test_split(
+            indices,
+            test_size=self.validation_fraction,
+            random_state=seed,
+            stratify=stratify,
+        )
+        return dataset.subset(np.sort(train)), dataset.subset(np.sort(valid))
+
+    def _build_net(self, n_step_features, n_outputs, device):
+        optimizer_params = {"optimizer__weight_decay": self.alpha}
+        if self.solver == "sgd":
+            optimizer_params["optimizer__momentum"] = self.momentum
+        return SequenceNet(
+            module=RecurrentNetwork,
+            module__input_size=n_step_features,
+            module__output_size=n_outputs,
+            module__cell=self.cell,
+            module__hidden_size=self.hidden_size,
+            module__num_layers=self.num_layers,
+            module__bidirectional=self.bidirectional,
+            module__dropout=self.dropout,
+            criterion=self._criterion(),
+            criterion__reduction="none",
+            optimizer=SOLVERS[self.solver],
+            lr=self.learning_rate_init,
+            **optimizer_params,
+            max_epochs=self.max_iter,
+            batch_size=self.batch_size,
+            iterator_train=batch_loader,
+            iterator_train__shuffle=self.shuffle,
+            iterator_valid=batch_loader,
+            train_split=None,
+            predict_nonlinearity=None,
+            device=device,
+            verbose=int(self.verbose),
+        )
+
+    def _build_callbacks(self, stop, validate):
+        sink = print if self.verbose else _no_print
+        callbacks = [("finite_loss", FiniteLoss())]
+        if self.clip_grad_norm is not None:
+            clip = GradientNormClipping(gradient_clip_value=self.clip_grad_norm)
+            callbacks.append(("clip_grad_norm", clip))
+        if validate:
+            kind = "accuracy" if self._stratify_validation else "r2"
+            score = EpochScoring(
+                ValidationScore(kind), lower_is_better=False, name="valid_score"
+            )
+            callbacks.append(("valid_score", score))
+        if stop:
+            monitor = "valid_score" if validate else "train_loss"
+            stopping = EarlyStopping(
+                monitor=monitor,
+                patience=self.n_iter_no_change,
+                threshold=self.tol,
+                threshold_mode="abs",
+                lower_is_better=not validate,
+                load_best=validate,
+                sink=sink,
+            )
+            callbacks.append(("stopping", stopping))
+        return callbacks + copy.deepcopy(list(self.callbacks or []))
+
+    def _set_history(self, history, validate):
+        self.n_iter_ = len(history)
+        self.loss_curve_ = [float(row["train_loss"]) for row in history]
+        scores = [float(row["valid_score"]) for row in history if "valid_score" in row]
+        if validate:
+            self.validation_scores_ = scores
+            self.best_validation_score_ = max(scores)
+            self.best_loss_ = None
+        else:
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+            self.best_loss_ = min(self.loss_curve_)
+
+    def _resolve_device(self):
+        if not _DEVICE.match(self.device):
+            raise ValueError(
+                f"device={self.device!r} is not a valid device: use 'auto', "
+                "'cpu', 'cuda' or 'cuda:N'."
+            )
+        if self.device == "auto":
+            return "cuda" if torch.cuda.is_available() else "cpu"
+        if self.device.startswith("cuda") and not torch.cuda.is_available():
+            raise ValueError(
+                f"device={self.device!r} was requested but CUDA is not "
+                "available (torch.cuda.is_available() is False); use "
+                "device='auto' to fall back to the CPU."
+            )
+        return self.device
+
+    # -- prediction -------------------------------------------------------
+
+    def _forward(self, X):
+        """Raw network outputs for X, shape (n_samples, n_outputs)."""
+        check_is_fitted(self)
+        seqs = as_sequences(X)
+        check_against_fit(self, seqs)
+        return self.net_.forward(SequenceDataset(seqs)).numpy()
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.non_deterministic = False
+        return tags
+
+
+def _normalise(weights):
+    """Scale weights to mean 1; None when they are all equal and positive."""
+    total = weights.sum()
+    if total <= 0:
+        raise ValueError("sample_weight must have a positive sum.")
+    if np.all(weights == weights[0]):
+        return None
+    return (weights * (len(weights) / total)).astype(np.float32)

@@ -1,0 +1,230 @@
+"""RNNClassifier: label encoding and class probabilities."""
+
+import numpy as np
+from scipy.special import softmax
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_array, column_or_1d
+from torch import nn
+
+from . import _docstrings
+from ._base import BaseRNN, _normalise
+
+
+_PARAMETERS = _docstrings.PARAMETERS.format(
+    stratified=", stratified by class",
+    score="accuracy",
+    extra="""\
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, as in scikit-learn's linear
+        models; multiplied with ``sample_weight``.
+""",
+)
+
+
+class RNNClassifier(ClassifierMixin, BaseRNN):
+    __doc__ = f"""Recurrent neural network classifier for sequences.
+
+    An Elman RNN, LSTM or GRU reads each sequence; a linear layer on its last
+    valid hidden state gives the class scores, trained with the cross-entropy
+    loss through skorch. X may be 3-D, 2-D, a list of variable-length
+    sequences or a (sample, time) MultiIndex DataFrame; padding never changes
+    a prediction.
+
+    Parameters
+    ----------
+{_PARAMETERS}
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+{_docstrings.ATTRIBUTES}
+    See Also
+    --------
+    RNNRegressor : The same network for regression.
+    SequenceScaler : Standardise sequence features before the network.
+    sklearn.neural_network.MLPClassifier : The feed-forward counterpart.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn import RNNClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(60, 12, 2)).astype("float32")
+    >>> y = (X[:, :, 0].sum(axis=1) > 0).astype(int)
+    >>> clf = RNNClassifier(hidden_size=16, max_iter=30, random_state=0).fit(X, y)
+    >>> clf.predict(X[:3]).shape
+    (3,)
+    >>> clf.predict_proba(X[:3]).round(2).sum(axis=1)
+    array([1., 1., 1.])
+    >>> ragged = [rng.normal(size=(n, 2)) for n in (5, 9, 14)]
+    >>> clf.predict(ragged).shape
+    (3,)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseRNN._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+    _stratify_validation = True
+
+    def __init__(
+        self,
+        *,
+        cell="gru",
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        solver="adam",
+        learning_rate_init=0.005,
+        alpha=0.0001,
+        momentum=0.9,
+        batch_size=32,
+        max_iter=200,
+        shuffle=True,
+        tol=0.0001,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        clip_grad_norm=1.0,
+        class_weight=None,
+        device="auto",
+        random_state=None,
+        warm_start=False,
+        verbose=False,
+        callbacks=None,
+    ):
+        super().__init__(
+            cell=cell,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            bidirectional=bidirectional,
+            dropout=dropout,
+            solver=solver,
+            learning_rate_init=learning_rate_init,
+            alpha=alpha,
+            momentum=momentum,
+            batch_size=batch_size,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            tol=tol,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            clip_grad_norm=clip_grad_norm,
+            device=device,
+            random_state=random_state,
+            warm_start=warm_start,
+            verbose=verbose,
+            callbacks=callbacks,
+        )
+        self.class_weight = class_weight
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one epoch on (X, y), continuing the current weights.
+
+        Parameters
+        ----------
+        X : array-like, list of array-likes or DataFrame
+            Sequences, in any form accepted by :meth:`fit`.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        classes : array-like of shape (n_classes,), default=None
+            All classes over all calls. Needed on the first call when a
+            chunk may not contain every class; by default the classes of
+            the first ``y``. Later labels outside them raise an error.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        Returns
+        -------
+        self : object
+            The estimator, trained one more epoch.
+        """
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def predict_proba(self, X):
+        """Class probabilities of each sequence.
+
+        Parameters
+        ----------
+        X : array-like, list of array-likes or DataFrame
+            Sequences, in any form accepted by :meth:`fit`.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities in the order of ``classes_``.
+        """
+        return softmax(self._forward(X).astype(np.float64), axis=1)
+
+    def predict(self, X):
+        """Most probable class of each sequence.
+
+        Parameters
+        ----------
+        X : array-like, list of array-likes or DataFrame
+            Sequences, in any form accepted by :meth:`fit`.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Predicted class labels.
+        """
+        scores = self._forward(X)
+        return self.classes_[scores.argmax(axis=1)]
+
+    # -- hooks ----------------------------------------------------------------
+
+    def _criterion(self):
+        return nn.CrossEntropyLoss
+
+    def _encode_y(self, y, state, classes=None):
+        y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
+        check_classification_targets(y)
+        y = column_or_1d(y, warn=True)
+        if state is None:
+            encoder = LabelEncoder().fit(y if classes is None else classes)
+            if len(encoder.classes_) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs at least 2 classes in y; "
+                    f"got 1 class: {encoder.classes_.tolist()}."
+                )
+            state = {"encoder": encoder, "n_outputs": len(encoder.classes_)}
+        unseen = np.setdiff1d(y, state["encoder"].classes_)
+        if unseen.size:
+            raise ValueError(
+                f"y contains labels {unseen.tolist()} unknown to the model, "
+                f"whose classes are {state['encoder'].classes_.tolist()}. "
+                "Pass every class with partial_fit(..., classes=...) on the "
+                "first call."
+            )
+        return state["encoder"].transform(y).astype(np.int64), state
+
+    def _target_state(self):
+        return {"encoder": self._label_encoder, "n_outputs": self.n_outputs_}
+
+    def _set_target_state(self, state):
+        self._label_encoder = state["encoder"]
+        self.classes_ = state["encoder"].classes_
+        self.n_outputs_ = state["n_outputs"]
+
+    def _loss_weights(self, y_encoded, sample_weight, state):
+        weights = super()._loss_weights(y_encoded, sample_weight, state)
+        if self.class_weight is not None:
+            labels = state["encoder"].classes_[y_encoded]
+            class_weights = compute_sample_weight(self.class_weight, labels)
+            weights = class_weights if weights is None else weights * class_weights
+        if weights is None:
+            return None
+        if len(np.unique(y_encoded[weights > 0])) < 2:
+            raise ValueError(
+                "The sample weights leave only one class with positive "
+                "weight; at least 2 classes are needed to fit a classifier."
+            )
+        return _normalise(weights)

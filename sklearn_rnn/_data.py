@@ -1,0 +1,296 @@
+"""Every accepted form of X -> one `Sequences` object, and batches of it.
+
+The estimators never see padding: they hand X to :func:`as_sequences`, get
+back flat time steps plus lengths, and give the result to
+:class:`SequenceDataset`, which pads each mini-batch only to the longest
+sequence *in that batch*.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+import torch
+from sklearn.utils.validation import check_array, validate_data
+
+FORMS = ("3d", "2d", "ragged", "multiindex", "frame")
+
+
+@dataclass
+class Sequences:
+    """Sequences as flat time steps plus per-sample lengths.
+
+    Attributes
+    ----------
+    values : ndarray of shape (total_steps, n_step_features), float32
+        All time steps of all samples, sample after sample.
+    lengths : ndarray of shape (n_samples,), int64
+        Number of time steps of each sample.
+    form : str
+        The form X came in, one of :data:`FORMS`.
+    proxy : ndarray or DataFrame
+        The 2-D object whose columns scikit-learn counts as features
+        (``n_features_in_``, ``feature_names_in_``): X itself for 2-D
+        input and frames, the flat time steps otherwise.
+    meta : dict
+        What :meth:`with_values` needs to rebuild X's form.
+    """
+
+    values: np.ndarray
+    lengths: np.ndarray
+    form: str
+    proxy: object
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.offsets = np.zeros(len(self.lengths) + 1, dtype=np.int64)
+        np.cumsum(self.lengths, out=self.offsets[1:])
+        self.max_length = int(self.lengths.max()) if len(self.lengths) else 0
+        self.equal_length = bool(len(self.lengths)) and bool(
+            (self.lengths == self.max_length).all()
+        )
+
+    def __len__(self):
+        return len(self.lengths)
+
+    @property
+    def n_step_features(self):
+        return self.values.shape[1]
+
+    @property
+    def n_columns(self):
+        """What scikit-learn calls the number of features of this X."""
+        return self.proxy.shape[1]
+
+    def batch(self, idx):
+        """Pad the samples ``idx`` to the longest of them.
+
+        Returns ``(padded, lengths)`` with ``padded`` of shape
+        ``(len(idx), max(lengths[idx]), n_step_features)``; the copy made is
+        the size of the batch, never of the whole input.
+        """
+        idx = np.asarray(idx, dtype=np.int64)
+        lengths = self.lengths[idx]
+        n_features = self.n_step_features
+        if self.equal_length:
+            steps = self.values.reshape(len(self), self.max_length, n_features)
+            return steps[idx], lengths
+        width = int(lengths.max())
+        out = np.zeros((len(idx), width, n_features), dtype=np.float32)
+        rows = np.repeat(np.arange(len(idx)), lengths)
+        starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+        cols = np.arange(rows.size) - starts
+        src = np.repeat(self.offsets[idx], lengths) + cols
+        out[rows, cols] = self.values[src]
+        return out, lengths
+
+    def with_values(self, values):
+        """X's own form again, with new per-step ``values`` (same shape)."""
+        n_features = values.shape[1]
+        if self.form == "3d":
+            return values.reshape(len(self), self.max_length, n_features)
+        if self.form == "2d":
+            return values.reshape(len(self), self.max_length)
+        if self.form == "frame":
+            return pd.DataFrame(
+                values.reshape(len(self), self.max_length),
+                index=self.proxy.index,
+                columns=self.proxy.columns,
+            )
+        if self.form == "multiindex":
+            order = self.meta["order"]
+            if order is not None:
+                values = values[np.argsort(order)]
+            return pd.DataFrame(
+                values, index=self.proxy.index, columns=self.proxy.columns
+            )
+        parts = np.split(values, self.offsets[1:-1])
+        univariate = self.meta["univariate"]
+        return [p[:, 0] if uni else p for p, uni in zip(parts, univariate)]
+
+
+def as_sequences(X):
+    """Read any accepted form of X; raise a clear error for anything else.
+
+    Parameters
+    ----------
+    X : array-like, list of array-likes or DataFrame
+        See the table "What X may be" in the README.
+
+    Returns
+    -------
+    Sequences
+    """
+    if sp.issparse(X):
+        raise TypeError(
+            "Sparse input is not supported: sequences must be dense. "
+            "Convert X with X.toarray()."
+        )
+    if isinstance(X, pd.DataFrame):
+        if isinstance(X.index, pd.MultiIndex):
+            return _from_multiindex(X)
+        return _from_array(X, form="frame")
+    if isinstance(X, (list, tuple)) or (
+        isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 1
+    ):
+        if len(X) == 0:
+            raise ValueError(
+                "Found array with 0 sample(s) (shape=(0,)) while a minimum "
+                "of 1 is required: X holds no sequence."
+            )
+        items = [np.asarray(x) for x in X]
+        shapes = {x.shape for x in items}
+        if len(shapes) > 1 and all(x.ndim in (1, 2) for x in items):
+            return _from_ragged(items)
+        if len(shapes) == 1 and items[0].ndim in (1, 2) and items[0].dtype != object:
+            return _from_array(np.stack(items))
+    return _from_array(X)
+
+
+def _from_array(X, form=None):
+    array = check_array(
+        X, dtype=np.float32, allow_nd=True, ensure_2d=True, input_name="X"
+    )
+    if array.ndim > 3:
+        raise ValueError(
+            f"X has {array.ndim} dimensions; expected 2 (n_samples, "
+            "n_timesteps) or 3 (n_samples, n_timesteps, n_features)."
+        )
+    if array.ndim == 3:
+        n, t, f = array.shape
+        if t == 0:
+            raise ValueError("X holds empty sequences (0 time steps).")
+        if f == 0:
+            raise ValueError(
+                f"Found array with 0 feature(s) (shape={array.shape}) while "
+                "a minimum of 1 is required."
+            )
+        values = np.ascontiguousarray(array).reshape(n * t, f)
+        return Sequences(values, np.full(n, t, dtype=np.int64), "3d", values)
+    n, t = array.shape
+    values = np.ascontiguousarray(array).reshape(n * t, 1)
+    proxy = X if form == "frame" else array
+    return Sequences(values, np.full(n, t, dtype=np.int64), form or "2d", proxy)
+
+
+def _from_ragged(items):
+    lengths = np.array([len(x) for x in items], dtype=np.int64)
+    empty = np.flatnonzero(lengths == 0)
+    if empty.size:
+        raise ValueError(
+            f"X holds {empty.size} empty sequence(s) (0 time steps), the "
+            f"first at index {empty[0]}; every sequence needs at least one step."
+        )
+    univariate = [x.ndim == 1 for x in items]
+    steps = [x.reshape(-1, 1) if uni else x for x, uni in zip(items, univariate)]
+    widths = np.array([s.shape[1] for s in steps])
+    if (widths != widths[0]).any():
+        bad = int(np.flatnonzero(widths != widths[0])[0])
+        raise ValueError(
+            "All sequences must have the same number of features per time "
+            f"step: sequence 0 has {widths[0]}, sequence {bad} has {widths[bad]}."
+        )
+    if widths[0] == 0:
+        raise ValueError("Found sequences with 0 feature(s); at least 1 is required.")
+    values = check_array(
+        np.concatenate(steps), dtype=np.float32, input_name="X", order="C"
+    )
+    return Sequences(values, lengths, "ragged", values, {"univariate": univariate})
+
+
+def _from_multiindex(X):
+    if X.index.nlevels != 2:
+        raise ValueError(
+            "A DataFrame with a MultiIndex must have exactly 2 levels "
+            f"(sample, time); this one has {X.index.nlevels}."
+        )
+    if X.shape[1] == 0:
+        raise ValueError("The DataFrame has no columns: at least 1 feature is needed.")
+    values = check_array(X, dtype=np.float32, input_name="X")
+    samples, time = X.index.codes
+    _, first, inverse, lengths = np.unique(
+        samples, return_index=True, return_inverse=True, return_counts=True
+    )
+    # samples in order of first appearance, each one's rows in time order
+    rank = np.empty_like(first)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    order = np.lexsort((time, rank[inverse]))
+    identity = bool((order == np.arange(len(order))).all())
+    values = np.ascontiguousarray(values if identity else values[order])
+    lengths = lengths[np.argsort(first, kind="stable")].astype(np.int64)
+    meta = {"order": None if identity else order}
+    return Sequences(values, lengths, "multiindex", X, meta)
+
+
+def record_fit(estimator, seqs):
+    """Set ``n_features_in_`` (and ``feature_names_in_``) from fitted X."""
+    validate_data(estimator, seqs.proxy, skip_check_array=True, reset=True)
+    estimator._n_step_features = seqs.n_step_features
+    estimator._columns_are_steps = seqs.form in ("2d", "frame")
+
+
+def check_against_fit(estimator, seqs):
+    """Check X's features against those seen in fit; change nothing.
+
+    2-D input (and flat frames) must have the fitted number of columns when
+    the model was fitted on 2-D input; across forms, the number of features
+    per time step must match.
+    """
+    columns_are_steps = seqs.form in ("2d", "frame")
+    if columns_are_steps == estimator._columns_are_steps:
+        validate_data(estimator, seqs.proxy, skip_check_array=True, reset=False)
+    elif seqs.n_step_features != estimator._n_step_features:
+        raise ValueError(
+            f"X has {seqs.n_step_features} features per time step, but "
+            f"{type(estimator).__name__} is expecting "
+            f"{estimator._n_step_features} features per time step as input."
+        )
+
+
+class SequenceDataset(torch.utils.data.Dataset):
+    """A torch dataset whose items are whole mini-batches.
+
+    ``dataset[idx]`` with an array of indices returns
+    ``({"X": padded, "lengths": lengths[, "sample_weight": w]}, y)``, ready
+    for the module, so no per-sample Python work is done while training.
+    """
+
+    def __init__(self, sequences, y=None, sample_weight=None, indices=None):
+        self.sequences = sequences
+        self.y = y
+        self.sample_weight = sample_weight
+        self.indices = np.arange(len(sequences)) if indices is None else indices
+
+    def __len__(self):
+        return len(self.indices)
+
+    def subset(self, idx):
+        return SequenceDataset(
+            self.sequences, self.y, self.sample_weight, self.indices[idx]
+        )
+
+    def __getitem__(self, idx):
+        rows = self.indices[np.asarray(idx)]
+        padded, lengths = self.sequences.batch(rows)
+        X = {"X": torch.from_numpy(padded), "lengths": torch.from_numpy(lengths)}
+        if self.sample_weight is not None:
+            X["sample_weight"] = torch.from_numpy(self.sample_weight[rows])
+        y = None if self.y is None else torch.from_numpy(self.y[rows])
+        return X, y
+
+
+def _as_batch(batch):
+    return batch
+
+
+def batch_loader(dataset, batch_size, shuffle=False):
+    """skorch iterator: a DataLoader over index batches of a SequenceDataset."""
+    if shuffle:
+        sampler = torch.utils.data.RandomSampler(dataset)
+    else:
+        sampler = torch.utils.data.SequentialSampler(dataset)
+    batches = torch.utils.data.BatchSampler(sampler, batch_size, drop_last=False)
+    return torch.utils.data.DataLoader(
+        dataset, sampler=batches, batch_size=None, collate_fn=_as_batch
+    )

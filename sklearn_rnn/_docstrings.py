@@ -1,0 +1,97 @@
+"""Docstring sections shared by RNNClassifier and RNNRegressor."""
+
+PARAMETERS = """\
+    cell : {{"gru", "lstm", "rnn"}}, default="gru"
+        Recurrent cell. ``"rnn"`` is the Elman network
+        ``h_t = tanh(W_hh h_{{t-1}} + W_xh x_t + b)``, whose gradients vanish
+        over long sequences; ``"lstm"`` and ``"gru"`` add gates that keep
+        them alive. GRU is the default: as accurate as LSTM on small data
+        sets with a quarter fewer weights.
+    hidden_size : int, default=64
+        Units per recurrent layer (per direction). Choose it by
+        cross-validation, e.g. ``GridSearchCV(est, {{"hidden_size": [16, 64]}})``.
+    num_layers : int, default=1
+        Stacked recurrent layers.
+    bidirectional : bool, default=False
+        Also read each sequence backwards; the head then sees the last state
+        of both directions.
+    dropout : float, default=0.0
+        Dropout between stacked layers and before the output head.
+    solver : {{"adam", "adamw", "sgd", "rmsprop"}}, default="adam"
+        Optimizer. ``"sgd"`` uses ``momentum``.
+    learning_rate_init : float, default=0.005
+        Step size of the optimizer. Five times Adam's usual 0.001: small data
+        sets (tens to hundreds of sequences) then reach a good model within
+        the epoch budget, and gradient clipping keeps the larger steps
+        stable. Measured on Japanese Vowels (test accuracy 0.965 at 0.001 in
+        ~180 epochs against 0.97-0.98 at 0.003-0.01 in 50-100 epochs).
+    alpha : float, default=0.0001
+        L2 penalty, applied as the optimizer's ``weight_decay`` (decoupled
+        for ``"adamw"``).
+    momentum : float, default=0.9
+        Momentum of ``"sgd"``.
+    batch_size : int, default=32
+        Sequences per mini-batch (all of them when fewer). Small batches give
+        small data sets enough optimizer steps per epoch.
+    max_iter : int, default=200
+        Maximum number of epochs: a cap, since training stops earlier by the
+        stopping rule (see ``tol``, ``n_iter_no_change``).
+    shuffle : bool, default=True
+        Shuffle the sequences before each epoch.
+    tol : float, default=0.0001
+        Without early stopping, training stops when the training loss has not
+        improved by at least ``tol`` for ``n_iter_no_change`` consecutive
+        epochs, as in :class:`~sklearn.neural_network.MLPClassifier`; with
+        it, when the validation score has not.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data{stratified},
+        stop when its score (``{score}``) stops improving and restore the
+        weights of the best epoch.
+    validation_fraction : float, default=0.1
+        Share of the training data held out when ``early_stopping=True``.
+    n_iter_no_change : int, default=10
+        Epochs without improvement before training stops.
+    clip_grad_norm : float or None, default=1.0
+        Rescale the gradient when its global L2 norm exceeds this value,
+        the standard cure for exploding gradients in backpropagation through
+        time. ``None`` turns clipping off.
+{extra}\
+    device : str, default="auto"
+        ``"auto"`` trains on CUDA when ``torch.cuda.is_available()``, else on
+        the CPU; or ``"cpu"``, ``"cuda"``, ``"cuda:N"``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling, dropout and the validation
+        split. An int gives the same predictions run to run on the CPU. The
+        global torch RNG is left untouched.
+    warm_start : bool, default=False
+        When True, ``fit`` continues training the previous weights (and
+        optimizer state) instead of starting afresh.
+    verbose : bool, default=False
+        Print skorch's table of the loss per epoch.
+    callbacks : list of skorch callbacks or (name, callback) tuples, default=None
+        Extra skorch callbacks, e.g. ``skorch.callbacks.LRScheduler``.
+"""
+
+ATTRIBUTES = """\
+    n_features_in_ : int
+        Features per time step for sequence input; for 2-D input, the number
+        of columns (time steps), as scikit-learn counts them.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when X was a DataFrame with string column names.
+    n_outputs_ : int
+        Outputs of the network's linear head.
+    n_iter_ : int
+        Epochs run, over all calls to ``fit`` (warm start) and
+        ``partial_fit``.
+    loss_curve_ : list of float
+        Mean training loss of each epoch.
+    best_loss_ : float or None
+        Lowest training loss; None with early stopping.
+    validation_scores_ : list of float or None
+        Validation score of each epoch with early stopping, else None.
+    best_validation_score_ : float or None
+        Best validation score (the restored epoch's), else None.
+    net_ : skorch.NeuralNet
+        The fitted skorch net; ``net_.module_`` is the PyTorch module and
+        ``net_.history`` the training history.
+"""

@@ -1,0 +1,103 @@
+"""The PyTorch recurrent core. Knows nothing of scikit-learn or skorch."""
+
+from contextlib import contextmanager
+
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+#: Recurrent layers by the name of their cell.
+CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+
+class RecurrentNetwork(nn.Module):
+    """A stacked (bi)directional RNN, LSTM or GRU with a linear read-out.
+
+    The read-out sees the hidden state after the last *valid* step of each
+    sequence (for the backward direction: after reading the sequence back to
+    its first step), so padding never reaches the output.
+
+    Parameters
+    ----------
+    input_size : int
+        Features per time step.
+    output_size : int
+        Outputs of the linear head (classes, or regression targets).
+    cell : {"rnn", "lstm", "gru"}
+        ``"rnn"`` is the Elman network
+        ``h_t = tanh(W_hh h_{t-1} + W_xh x_t + b)``.
+    hidden_size : int
+        Units per recurrent layer (and per direction).
+    num_layers : int
+        Stacked recurrent layers.
+    bidirectional : bool
+        Also read each sequence backwards.
+    dropout : float
+        Dropout between stacked layers and before the head.
+    """
+
+    def __init__(
+        self,
+        input_size,
+        output_size,
+        cell="gru",
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+    ):
+        super().__init__()
+        self.rnn = CELLS[cell](
+            input_size,
+            hidden_size,
+            num_layers=num_layers,
+            batch_first=True,
+            bidirectional=bidirectional,
+            dropout=dropout if num_layers > 1 else 0.0,
+        )
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(hidden_size * (2 if bidirectional else 1), output_size)
+
+    def encode(self, X, lengths):
+        """Last valid hidden state of the top layer, ``(batch, H * directions)``.
+
+        Parameters
+        ----------
+        X : Tensor of shape (batch, max_length, input_size)
+            Zero-padded sequences.
+        lengths : Tensor of shape (batch,)
+            Valid steps of each sequence.
+        """
+        lengths = lengths.cpu()
+        if bool((lengths == X.shape[1]).all()):
+            _, hidden = self.rnn(X)
+        else:
+            packed = pack_padded_sequence(
+                X, lengths, batch_first=True, enforce_sorted=False
+            )
+            _, hidden = self.rnn(packed)
+        if isinstance(hidden, tuple):  # LSTM: (h_n, c_n)
+            hidden = hidden[0]
+        directions = 2 if self.rnn.bidirectional else 1
+        top = hidden[-directions:]  # (directions, batch, hidden_size)
+        return top.transpose(0, 1).reshape(X.shape[0], -1)
+
+    def forward(self, X, lengths):
+        """Raw outputs (logits or scaled regression targets) per sequence."""
+        return self.head(self.dropout(self.encode(X, lengths)))
+
+
+@contextmanager
+def seeded(seed, device):
+    """Run the block with torch's RNG seeded, restoring the RNG afterwards.
+
+    Only the CPU generator and, on CUDA, the generator of the device in use
+    are forked and seeded, so the caller's global RNG state is untouched.
+    """
+    device = torch.device(device)
+    devices = [device.index or 0] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices, device_type="cuda"):
+        torch.default_generator.manual_seed(seed)
+        for index in devices:
+            torch.cuda.default_generators[index].manual_seed(seed)
+        yield

@@ -1,0 +1,72 @@
+"""The skorch side: the net that trains the module, and its callbacks."""
+
+import math
+
+import torch
+from skorch import NeuralNet
+from skorch.callbacks import Callback
+from sklearn.metrics import accuracy_score, r2_score
+
+#: Optimizers by the name of their solver.
+SOLVERS = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "sgd": torch.optim.SGD,
+    "rmsprop": torch.optim.RMSprop,
+}
+
+
+class SequenceNet(NeuralNet):
+    """skorch net over :class:`~sklearn_rnn._data.SequenceDataset` batches.
+
+    Adds per-sample weights to the loss: the criterion is built with
+    ``reduction="none"`` and a batch carrying ``X["sample_weight"]`` is
+    weighted by it.
+    """
+
+    def infer(self, x, **fit_params):
+        x = {k: v for k, v in x.items() if k != "sample_weight"}
+        return super().infer(x, **fit_params)
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        losses = super().get_loss(y_pred, y_true, X=X, training=training)
+        if losses.ndim > 1:  # one column per regression target
+            losses = losses.mean(dim=1)
+        if X is not None and "sample_weight" in X:
+            losses = losses * X["sample_weight"].to(losses.device)
+        return losses.mean()
+
+
+class DivergenceError(ValueError):
+    """Raised when the training loss becomes NaN or infinite."""
+
+
+class FiniteLoss(Callback):
+    """Stop training at the first batch whose loss is NaN or infinite."""
+
+    def on_batch_end(self, net, training=False, **kwargs):
+        if not training:
+            return
+        loss = net.history[-1, "batches", -1, "train_loss"]
+        if not math.isfinite(loss):
+            epoch = len(net.history)
+            raise DivergenceError(
+                f"Training diverged: the loss became {loss} in epoch {epoch}, "
+                "so the weights are no longer usable and the fit was stopped "
+                "(the estimator is left as it was before this fit). "
+                "Lower learning_rate_init, set clip_grad_norm (e.g. 1.0) to "
+                "clip exploding gradients, or scale X and y (SequenceScaler)."
+            )
+
+
+class ValidationScore:
+    """Validation score from cached outputs: accuracy or R^2, as in MLP."""
+
+    def __init__(self, kind):
+        self.kind = kind
+
+    def __call__(self, net, X, y):
+        output = net.forward(X).numpy()
+        if self.kind == "accuracy":
+            return accuracy_score(y, output.argmax(axis=1))
+        return r2_score(y.reshape(output.shape), output)

@@ -1,0 +1,70 @@
+"""Loaders in the style of ``sklearn.datasets.load_*``."""
+
+from importlib import resources
+
+import numpy as np
+from sklearn.utils import Bunch
+
+
+def load_japanese_vowels(*, return_X_y=False):
+    """Load the Japanese Vowels speaker data set (variable-length, 12 features).
+
+    Nine male speakers each uttered the Japanese vowels /ae/; every utterance
+    is a sequence of 7 to 29 frames of 12 LPC cepstrum coefficients. The task
+    is to tell the speaker (classes ``1`` to ``9``). The train/test split is
+    the published one: 270 training utterances (30 per speaker) and 370 test
+    utterances (24 to 88 per speaker).
+
+    =================   ==========================
+    Classes                                      9
+    Samples (train)                            270
+    Samples (test)                             370
+    Sequence lengths                       7 to 29
+    Features per step                           12
+    =================   ==========================
+
+    Read more in ``sklearn_rnn/datasets/descr/japanese_vowels.rst``.
+
+    Parameters
+    ----------
+    return_X_y : bool, default=False
+        Return ``(X_train, X_test, y_train, y_test)`` instead of a Bunch.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        ``X_train``, ``X_test``: lists of float32 arrays of shape
+        ``(T_i, 12)``; ``y_train``, ``y_test``: int arrays of speaker labels;
+        ``feature_names``, ``target_names`` and ``DESCR``.
+    (X_train, X_test, y_train, y_test) : tuple
+        When ``return_X_y=True``.
+
+    Examples
+    --------
+    >>> from sklearn_rnn.datasets import load_japanese_vowels
+    >>> data = load_japanese_vowels()
+    >>> len(data.X_train), len(data.X_test), data.X_train[0].shape
+    (270, 370, (20, 12))
+    >>> sorted(set(data.y_train))[:3]
+    [1, 2, 3]
+    """
+    package = resources.files(__package__)
+    with (package / "data" / "japanese_vowels.npz").open("rb") as f, np.load(
+        f, allow_pickle=False
+    ) as npz:
+        arrays = {key: npz[key] for key in npz.files}
+    split = {}
+    for part in ("train", "test"):
+        lengths = arrays[f"{part}_lengths"].astype(np.int64)
+        values = arrays[f"{part}_values"]
+        split[f"X_{part}"] = np.split(values, np.cumsum(lengths)[:-1])
+        split[f"y_{part}"] = arrays[f"{part}_target"].astype(np.int64)
+    if return_X_y:
+        return split["X_train"], split["X_test"], split["y_train"], split["y_test"]
+    descr = (package / "descr" / "japanese_vowels.rst").read_text(encoding="utf-8")
+    return Bunch(
+        **split,
+        feature_names=[f"lpc_{i}" for i in range(1, 13)],
+        target_names=np.arange(1, 10),
+        DESCR=descr,
+    )
