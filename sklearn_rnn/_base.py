@@ -33,7 +33,7 @@ from ._data import (
     check_against_fit,
     record_fit,
 )
-from ._module import CELLS, RecurrentNetwork, seeded
+from ._module import CELLS, RecurrentNetwork, full_precision, seeded
 from ._net import SOLVERS, FiniteLoss, SequenceNet, ValidationScore
 
 _DEVICE = re.compile(r"^(auto|cpu|cuda(:\d+)?|mps)$")
@@ -220,7 +220,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             train_split=predefined_split(valid) if validate else None,
         )
         n_before = len(net.history) if continuing else 0
-        with seeded(seed, device):
+        with seeded(seed, device), full_precision():
             if not continuing:
                 net.initialize()
             net.partial_fit(dataset, epochs=epochs)
@@ -342,7 +342,8 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         check_is_fitted(self)
         seqs = as_sequences(X)
         check_against_fit(self, seqs)
-        return self.net_.forward(SequenceDataset(seqs)).numpy()
+        with full_precision():
+            return self.net_.forward(SequenceDataset(seqs)).numpy()
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -101,3 +101,19 @@ def seeded(seed, device):
         for index in devices:
             torch.cuda.default_generators[index].manual_seed(seed)
         yield
+
+
+@contextmanager
+def full_precision():
+    """Run the block with cuDNN's TF32 off, restoring the setting afterwards.
+
+    cuDNN computes RNNs in TF32 by default on Ampere and newer GPUs, which
+    makes a sequence's output depend on its batch at the 1e-4 level; float32
+    keeps ``predict(X)[i] == predict(X[i:i+1])[0]`` to float tolerance.
+    """
+    previous = torch.backends.cudnn.allow_tf32
+    torch.backends.cudnn.allow_tf32 = False
+    try:
+        yield
+    finally:
+        torch.backends.cudnn.allow_tf32 = previous

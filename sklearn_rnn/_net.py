@@ -3,9 +3,9 @@
 import math
 
 import torch
+from sklearn.metrics import accuracy_score, r2_score
 from skorch import NeuralNet
 from skorch.callbacks import Callback
-from sklearn.metrics import accuracy_score, r2_score
 
 #: Optimizers by the name of their solver.
 SOLVERS = {

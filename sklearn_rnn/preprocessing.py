@@ -1,8 +1,12 @@
 """Preprocessing for sequences in any accepted form of X."""
 
 import numpy as np
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.base import _fit_context
+from sklearn.base import (
+    BaseEstimator,
+    OneToOneFeatureMixin,
+    TransformerMixin,
+    _fit_context,
+)
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
@@ -123,10 +127,7 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         check_against_fit(self, seqs)
         mean = np.float32(0) if self.mean_ is None else self.mean_
         scale = np.float32(1) if self.scale_ is None else self.scale_
-        if inverse:
-            values = seqs.values * scale + mean
-        else:
-            values = (seqs.values - mean) / scale
+        values = seqs.values * scale + mean if inverse else (seqs.values - mean) / scale
         return seqs.with_values(values.astype(np.float32, copy=False))
 
     def __sklearn_tags__(self):

@@ -2,7 +2,8 @@
 
 Run once, by hand; the package itself never imports aeon::
 
-    pip download --no-deps aeon==1.6.0 && unzip aeon-1.6.0-*.whl 'aeon/datasets/data/JapaneseVowels/*'
+    pip download --no-deps aeon==1.6.0
+    unzip aeon-1.6.0-*.whl 'aeon/datasets/data/JapaneseVowels/*'
     python tools/extract_japanese_vowels.py aeon/datasets/data/JapaneseVowels
 """
 

@@ -49,9 +49,10 @@ def load_japanese_vowels(*, return_X_y=False):
     [1, 2, 3]
     """
     package = resources.files(__package__)
-    with (package / "data" / "japanese_vowels.npz").open("rb") as f, np.load(
-        f, allow_pickle=False
-    ) as npz:
+    with (
+        (package / "data" / "japanese_vowels.npz").open("rb") as f,
+        np.load(f, allow_pickle=False) as npz,
+    ):
         arrays = {key: npz[key] for key in npz.files}
     split = {}
     for part in ("train", "test"):
