@@ -85,7 +85,9 @@ def main():
         ).items():
             reference[epochs].append(score)
     print("\nJapanese Vowels, test accuracy, mean (std) over seeds", SEEDS)
-    print(f"  sklearn_rnn defaults        {np.mean(package):.3f} ({np.std(package):.3f})")
+    print(
+        f"  sklearn_rnn defaults        {np.mean(package):.3f} ({np.std(package):.3f})"
+    )
     for epochs, scores in reference.items():
         print(
             f"  hand-written GRU, {epochs:3d} ep  "

@@ -58,14 +58,16 @@ def main():
     module = clf.net_.module_.eval()
     seqs = as_sequences(model[0].transform(X_test[:64]))
     batch, _ = SequenceDataset(seqs)[np.arange(64)]
-    with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
-        with torch.no_grad():
-            module(batch["X"].cuda(), batch["lengths"])
+    activities = [ProfilerActivity.CPU, ProfilerActivity.CUDA]
+    with profile(activities=activities) as prof, torch.no_grad():
+        module(batch["X"].cuda(), batch["lengths"])
     ops = {event.key for event in prof.key_averages()}
     print("cuDNN RNN kernel on packed input:", "aten::_cudnn_rnn" in ops)
 
     with tempfile.TemporaryDirectory() as tmp:
-        gru = make_pipeline(SequenceScaler(), RNNClassifier(max_iter=20, random_state=0))
+        gru = make_pipeline(
+            SequenceScaler(), RNNClassifier(max_iter=20, random_state=0)
+        )
         gru.fit(X_train, y_train)
         paths = [os.path.join(tmp, n) for n in ("model.joblib", "X.joblib", "p.npy")]
         joblib.dump(gru, paths[0])
@@ -80,8 +82,10 @@ def main():
         print(run.stdout.strip(), run.stderr.strip()[-300:])
         on_cpu = np.load(paths[2])
         on_gpu = gru.predict_proba(X_test)
-        print(f"CUDA-fitted model on a CPU-only process: max |diff| = "
-              f"{np.abs(on_cpu - on_gpu).max():.2e}")
+        print(
+            f"CUDA-fitted model on a CPU-only process: max |diff| = "
+            f"{np.abs(on_cpu - on_gpu).max():.2e}"
+        )
         assert (on_cpu.argmax(1) == on_gpu.argmax(1)).mean() > 0.99
 
     for device in ("cuda", "cpu"):

@@ -13,8 +13,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from skorch.callbacks import EarlyStopping, EpochScoring, GradientNormClipping
-from skorch.helper import predefined_split
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -25,6 +23,8 @@ from sklearn.utils.validation import (
     check_consistent_length,
     check_is_fitted,
 )
+from skorch.callbacks import EarlyStopping, EpochScoring, GradientNormClipping
+from skorch.helper import predefined_split
 
 from ._data import (
     SequenceDataset,
@@ -219,6 +219,10 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             callbacks=self._build_callbacks(stop=not incremental, validate=validate),
             train_split=predefined_split(valid) if validate else None,
         )
+        if continuing:
+            # skorch's set_params re-initialises callbacks_ from the *old*
+            # list; build them from the new one (clipping, stopping, user's)
+            net.initialize_callbacks()
         n_before = len(net.history) if continuing else 0
         with seeded(seed, device), full_precision():
             if not continuing:
@@ -237,6 +241,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 f"Maximum iterations ({epochs}) reached and the optimization "
                 "hasn't converged yet.",
                 ConvergenceWarning,
+                stacklevel=3,
             )
         return self
 
@@ -292,7 +297,24 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 ValidationScore(kind), lower_is_better=False, name="valid_score"
             )
             callbacks.append(("valid_score", score))
+        if validate:
+            # As in MLPClassifier, keep the weights of the epoch with the
+            # highest validation score (any improvement, not only one by more
+            # than tol) and restore them; this one never stops training.
+            best = EarlyStopping(
+                monitor="valid_score",
+                patience=self.max_iter + 1,
+                threshold=0.0,
+                threshold_mode="abs",
+                lower_is_better=False,
+                load_best=True,
+                sink=sink,
+            )
+            callbacks.append(("best_weights", best))
+        callbacks += copy.deepcopy(list(self.callbacks or []))
         if stop:
+            # Last: the stopping rule ends the epoch (KeyboardInterrupt), so
+            # every callback before it sees the final epoch too.
             monitor = "valid_score" if validate else "train_loss"
             stopping = EarlyStopping(
                 monitor=monitor,
@@ -300,11 +322,11 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 threshold=self.tol,
                 threshold_mode="abs",
                 lower_is_better=not validate,
-                load_best=validate,
+                load_best=False,
                 sink=sink,
             )
             callbacks.append(("stopping", stopping))
-        return callbacks + copy.deepcopy(list(self.callbacks or []))
+        return callbacks
 
     def _set_history(self, history, validate):
         self.n_iter_ = len(history)

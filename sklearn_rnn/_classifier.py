@@ -13,7 +13,6 @@ from torch import nn
 from . import _docstrings
 from ._base import BaseRNN, _normalise
 
-
 _PARAMETERS = _docstrings.PARAMETERS.format(
     stratified=", stratified by class",
     score="accuracy",
@@ -188,6 +187,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
         check_classification_targets(y)
         y = column_or_1d(y, warn=True)
+        continuing = state is not None
         if state is None:
             encoder = LabelEncoder().fit(y if classes is None else classes)
             if len(encoder.classes_) < 2:
@@ -196,6 +196,14 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
                     f"got 1 class: {encoder.classes_.tolist()}."
                 )
             state = {"encoder": encoder, "n_outputs": len(encoder.classes_)}
+        known = state["encoder"].classes_
+        if continuing and self.warm_start and not np.array_equal(np.unique(y), known):
+            # as in MLPClassifier: continuing needs every class in y
+            raise ValueError(
+                "warm_start can only be used where y has the same classes as "
+                f"in the previous call to fit. Previously got {known.tolist()}, "
+                f"y has {np.unique(y).tolist()}."
+            )
         unseen = np.setdiff1d(y, state["encoder"].classes_)
         if unseen.size:
             raise ValueError(

@@ -107,7 +107,18 @@ class Sequences:
             )
         parts = np.split(values, self.offsets[1:-1])
         univariate = self.meta["univariate"]
-        return [p[:, 0] if uni else p for p, uni in zip(parts, univariate)]
+        parts = [
+            p[:, 0] if uni else p for p, uni in zip(parts, univariate, strict=True)
+        ]
+        container = self.meta.get("container", list)
+        if container is tuple:
+            return tuple(parts)
+        if container is np.ndarray:  # a 1-D object array of sequences
+            out = np.empty(len(parts), dtype=object)
+            for i, part in enumerate(parts):
+                out[i] = part
+            return out
+        return parts
 
 
 def as_sequences(X):
@@ -142,7 +153,13 @@ def as_sequences(X):
         items = [np.asarray(x) for x in X]
         shapes = {x.shape for x in items}
         if len(shapes) > 1 and all(x.ndim in (1, 2) for x in items):
-            return _from_ragged(items)
+            seqs = _from_ragged(items)
+            # with_values gives back the same container: list, tuple, array
+            container = list
+            if isinstance(X, (tuple, np.ndarray)):
+                container = tuple if isinstance(X, tuple) else np.ndarray
+            seqs.meta["container"] = container
+            return seqs
         if len(shapes) == 1 and items[0].ndim in (1, 2) and items[0].dtype != object:
             return _from_array(np.stack(items))
     return _from_array(X)
@@ -183,7 +200,9 @@ def _from_ragged(items):
             f"first at index {empty[0]}; every sequence needs at least one step."
         )
     univariate = [x.ndim == 1 for x in items]
-    steps = [x.reshape(-1, 1) if uni else x for x, uni in zip(items, univariate)]
+    steps = [
+        x.reshape(-1, 1) if uni else x for x, uni in zip(items, univariate, strict=True)
+    ]
     widths = np.array([s.shape[1] for s in steps])
     if (widths != widths[0]).any():
         bad = int(np.flatnonzero(widths != widths[0])[0])
@@ -285,12 +304,22 @@ def _as_batch(batch):
 
 
 def batch_loader(dataset, batch_size, shuffle=False):
-    """skorch iterator: a DataLoader over index batches of a SequenceDataset."""
+    """skorch iterator: a DataLoader over index batches of a SequenceDataset.
+
+    Shuffling draws from torch's global RNG (seeded by the estimator);
+    without it the loader uses a private generator, so that predicting never
+    advances the global RNG.
+    """
+    generator = None if shuffle else torch.Generator()
     if shuffle:
         sampler = torch.utils.data.RandomSampler(dataset)
     else:
         sampler = torch.utils.data.SequentialSampler(dataset)
     batches = torch.utils.data.BatchSampler(sampler, batch_size, drop_last=False)
     return torch.utils.data.DataLoader(
-        dataset, sampler=batches, batch_size=None, collate_fn=_as_batch
+        dataset,
+        sampler=batches,
+        batch_size=None,
+        collate_fn=_as_batch,
+        generator=generator,
     )

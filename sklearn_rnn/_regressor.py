@@ -9,7 +9,6 @@ from torch import nn
 from . import _docstrings
 from ._base import BaseRNN
 
-
 _PARAMETERS = _docstrings.PARAMETERS.format(stratified="", score="R^2", extra="")
 
 

@@ -34,7 +34,8 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     Attributes
     ----------
     mean_ : ndarray of shape (n_step_features,) or None
-        Mean of each per-step feature.
+        Mean of each per-step feature (computed, but not subtracted, when
+        ``with_mean=False``).
     scale_ : ndarray of shape (n_step_features,) or None
         Standard deviation of each per-step feature.
     n_features_in_ : int
@@ -53,7 +54,7 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     >>> X = [np.array([[0.0, 10.0], [2.0, 30.0]]), np.array([[4.0, 20.0]])]
     >>> scaler = SequenceScaler().fit(X)
     >>> scaler.mean_
-    array([ 2., 20.], dtype=float32)
+    array([ 2., 20.])
     >>> [x.shape for x in scaler.transform(X)]
     [(2, 2), (1, 2)]
     """
@@ -125,7 +126,7 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         seqs = as_sequences(X)
         check_against_fit(self, seqs)
-        mean = np.float32(0) if self.mean_ is None else self.mean_
+        mean = self.mean_ if self.with_mean else np.float32(0)
         scale = np.float32(1) if self.scale_ is None else self.scale_
         values = seqs.values * scale + mean if inverse else (seqs.values - mean) / scale
         return seqs.with_values(values.astype(np.float32, copy=False))

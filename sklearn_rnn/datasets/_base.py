@@ -45,7 +45,7 @@ def load_japanese_vowels(*, return_X_y=False):
     >>> data = load_japanese_vowels()
     >>> len(data.X_train), len(data.X_test), data.X_train[0].shape
     (270, 370, (20, 12))
-    >>> sorted(set(data.y_train))[:3]
+    >>> sorted(set(data.y_train.tolist()))[:3]
     [1, 2, 3]
     """
     package = resources.files(__package__)
