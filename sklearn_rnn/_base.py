@@ -364,8 +364,13 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         check_is_fitted(self)
         seqs = as_sequences(X)
         check_against_fit(self, seqs)
+        # shortest first, so that each batch is padded only to its own longest
+        order = np.argsort(seqs.lengths, kind="stable")
         with full_precision():
-            return self.net_.forward(SequenceDataset(seqs)).numpy()
+            output = self.net_.forward(SequenceDataset(seqs, indices=order))
+        result = np.empty(output.shape, dtype=np.float32)
+        result[order] = output.numpy()
+        return result
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

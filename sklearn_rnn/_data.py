@@ -303,19 +303,56 @@ def _as_batch(batch):
     return batch
 
 
+class LengthBucketSampler:
+    """Random mini-batches of sequences of similar length.
+
+    Each epoch the samples are shuffled, cut into chunks of
+    ``batch_size * bucket_batches`` samples, each chunk is sorted by length
+    and cut into batches, and the batches are yielded in random order. Every
+    sample is seen exactly once per epoch and batches are still drawn at
+    random, but a batch is padded only to lengths close to its own, so
+    ragged data waste little time on padding.
+    """
+
+    def __init__(self, lengths, batch_size, bucket_batches=50):
+        self.lengths = lengths
+        self.batch_size = batch_size
+        self.bucket_batches = bucket_batches
+
+    def __len__(self):
+        return -(-len(self.lengths) // self.batch_size)
+
+    def __iter__(self):
+        size = self.batch_size
+        perm = torch.randperm(len(self.lengths)).numpy()
+        chunk = size * self.bucket_batches
+        batches = []
+        for start in range(0, len(perm), chunk):
+            part = perm[start : start + chunk]
+            part = part[np.argsort(self.lengths[part], kind="stable")]
+            batches.extend(part[i : i + size] for i in range(0, len(part), size))
+        for i in torch.randperm(len(batches)).tolist():
+            yield batches[i]
+
+
 def batch_loader(dataset, batch_size, shuffle=False):
     """skorch iterator: a DataLoader over index batches of a SequenceDataset.
 
-    Shuffling draws from torch's global RNG (seeded by the estimator);
-    without it the loader uses a private generator, so that predicting never
-    advances the global RNG.
+    Shuffled loading of sequences of different lengths goes through
+    :class:`LengthBucketSampler`. Shuffling draws from torch's global RNG
+    (seeded by the estimator); without it the loader uses a private
+    generator, so that predicting never advances the global RNG.
     """
     generator = None if shuffle else torch.Generator()
-    if shuffle:
+    lengths = dataset.sequences.lengths[dataset.indices]
+    if shuffle and (lengths != lengths[0]).any():
+        batches = LengthBucketSampler(lengths, batch_size)
+    elif shuffle:
         sampler = torch.utils.data.RandomSampler(dataset)
+        batches = torch.utils.data.BatchSampler(sampler, batch_size, drop_last=False)
     else:
         sampler = torch.utils.data.SequentialSampler(dataset)
-    batches = torch.utils.data.BatchSampler(sampler, batch_size, drop_last=False)
+        batches = torch.utils.data.BatchSampler(sampler, batch_size, drop_last=False)
     return torch.utils.data.DataLoader(
         dataset,
         sampler=batches,
