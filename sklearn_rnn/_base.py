@@ -27,14 +27,14 @@ from skorch.callbacks import EarlyStopping, EpochScoring, GradientNormClipping
 from skorch.helper import predefined_split
 
 from ._data import (
+    BatchIterator,
     SequenceDataset,
     as_sequences,
-    batch_loader,
     check_against_fit,
     record_fit,
 )
 from ._module import CELLS, RecurrentNetwork, full_precision, seeded
-from ._net import SOLVERS, FiniteLoss, SequenceNet, ValidationScore
+from ._net import FUSED_SOLVERS, SOLVERS, FiniteLoss, SequenceNet, ValidationScore
 
 _DEVICE = re.compile(r"^(auto|cpu|cuda(:\d+)?|mps)$")
 
@@ -260,6 +260,8 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         optimizer_params = {"optimizer__weight_decay": self.alpha}
         if self.solver == "sgd":
             optimizer_params["optimizer__momentum"] = self.momentum
+        if self.solver in FUSED_SOLVERS and device.split(":")[0] in ("cpu", "cuda"):
+            optimizer_params["optimizer__fused"] = True
         return SequenceNet(
             module=RecurrentNetwork,
             module__input_size=n_step_features,
@@ -276,9 +278,9 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             **optimizer_params,
             max_epochs=self.max_iter,
             batch_size=self.batch_size,
-            iterator_train=batch_loader,
+            iterator_train=BatchIterator,
             iterator_train__shuffle=self.shuffle,
-            iterator_valid=batch_loader,
+            iterator_valid=BatchIterator,
             train_split=None,
             predict_nonlinearity=None,
             device=device,

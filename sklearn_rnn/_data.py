@@ -299,10 +299,6 @@ class SequenceDataset(torch.utils.data.Dataset):
         return X, y
 
 
-def _as_batch(batch):
-    return batch
-
-
 class LengthBucketSampler:
     """Random mini-batches of sequences of similar length.
 
@@ -335,28 +331,34 @@ class LengthBucketSampler:
             yield batches[i]
 
 
-def batch_loader(dataset, batch_size, shuffle=False):
-    """skorch iterator: a DataLoader over index batches of a SequenceDataset.
+class BatchIterator:
+    """skorch iterator over a :class:`SequenceDataset`, one whole batch a step.
 
-    Shuffled loading of sequences of different lengths goes through
-    :class:`LengthBucketSampler`. Shuffling draws from torch's global RNG
-    (seeded by the estimator); without it the loader uses a private
-    generator, so that predicting never advances the global RNG.
+    A plain iterable instead of a ``DataLoader``: the dataset already returns
+    ready batches, so the loader's per-batch machinery is pure overhead.
+    Shuffled epochs draw from torch's global RNG (seeded by the estimator);
+    sequences of different lengths are grouped by
+    :class:`LengthBucketSampler`. Unshuffled iteration draws nothing, so
+    predicting never advances the global RNG.
     """
-    generator = None if shuffle else torch.Generator()
-    lengths = dataset.sequences.lengths[dataset.indices]
-    if shuffle and (lengths != lengths[0]).any():
-        batches = LengthBucketSampler(lengths, batch_size)
-    elif shuffle:
-        sampler = torch.utils.data.RandomSampler(dataset)
-        batches = torch.utils.data.BatchSampler(sampler, batch_size, drop_last=False)
-    else:
-        sampler = torch.utils.data.SequentialSampler(dataset)
-        batches = torch.utils.data.BatchSampler(sampler, batch_size, drop_last=False)
-    return torch.utils.data.DataLoader(
-        dataset,
-        sampler=batches,
-        batch_size=None,
-        collate_fn=_as_batch,
-        generator=generator,
-    )
+
+    def __init__(self, dataset, batch_size, shuffle=False):
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+
+    def __len__(self):
+        return -(-len(self.dataset) // self.batch_size)
+
+    def __iter__(self):
+        for idx in self._batches():
+            yield self.dataset[idx]
+
+    def _batches(self):
+        n, size = len(self.dataset), self.batch_size
+        if not self.shuffle:
+            return (np.arange(i, min(i + size, n)) for i in range(0, n, size))
+        lengths = self.dataset.sequences.lengths[self.dataset.indices]
+        if (lengths != lengths[0]).any():
+            return iter(LengthBucketSampler(lengths, size))
+        return (idx.numpy() for idx in torch.randperm(n).split(size))
