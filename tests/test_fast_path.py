@@ -1,0 +1,135 @@
+"""The fast data path computes what the plain PyTorch path computes."""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.utils import check_random_state
+from torch.nn.utils.rnn import pack_padded_sequence
+
+from sklearn_rnn import RNNClassifier
+from sklearn_rnn._data import (
+    BatchIterator,
+    LengthBucketSampler,
+    SequenceDataset,
+    as_sequences,
+)
+from sklearn_rnn._module import RecurrentNetwork
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+def ragged(n=50, low=2, high=40, seed=0):
+    rng = np.random.default_rng(seed)
+    X = [rng.normal(size=(t, 3)).astype(np.float32) for t in rng.integers(low, high, n)]
+    y = np.array([int(x[:, 0].sum() > 0) for x in X])
+    return X, y
+
+
+@pytest.mark.parametrize("equal", [True, False])
+@pytest.mark.parametrize("batch_size", [1, 7, 16, 64])
+def test_every_sample_seen_once_per_epoch(equal, batch_size):
+    X, _ = ragged(n=53)
+    if equal:
+        X = [x[:2] for x in X]
+    dataset = SequenceDataset(as_sequences(X))
+    iterator = BatchIterator(dataset, batch_size, shuffle=True)
+    torch.manual_seed(0)
+    epochs = [list(iterator._batches()) for _ in range(3)]
+    for batches in epochs:
+        assert len(batches) == len(iterator) == -(-53 // batch_size)
+        assert all(len(b) <= batch_size for b in batches)
+        np.testing.assert_array_equal(np.sort(np.concatenate(batches)), np.arange(53))
+    # shuffled: epochs differ
+    assert not np.array_equal(np.concatenate(epochs[0]), np.concatenate(epochs[1]))
+
+
+def test_unshuffled_iteration_keeps_order_and_rng():
+    X, _ = ragged(n=20)
+    dataset = SequenceDataset(as_sequences(X))
+    state = torch.random.get_rng_state()
+    batches = list(BatchIterator(dataset, 6)._batches())
+    assert torch.equal(state, torch.random.get_rng_state())
+    np.testing.assert_array_equal(np.concatenate(batches), np.arange(20))
+
+
+def test_length_buckets_pad_less_than_random_batches():
+    rng = np.random.default_rng(0)
+    lengths = np.exp(rng.uniform(np.log(8), np.log(400), 2000)).astype(int)
+    torch.manual_seed(0)
+    buckets = list(LengthBucketSampler(lengths, 64))
+    random = np.array_split(rng.permutation(2000), len(buckets))
+    padded_buckets = sum(len(b) * lengths[b].max() for b in buckets)
+    padded_random = sum(len(b) * lengths[b].max() for b in random)
+    assert padded_buckets < 0.5 * padded_random
+    np.testing.assert_array_equal(np.sort(np.concatenate(buckets)), np.arange(2000))
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("num_layers", [1, 2])
+def test_padded_gather_equals_packing(cell, num_layers):
+    """On the CPU a unidirectional RNN reads padded batches; packing agrees."""
+    torch.manual_seed(0)
+    module = RecurrentNetwork(3, 2, cell=cell, hidden_size=8, num_layers=num_layers)
+    X, _ = ragged(n=12)
+    padded, lengths = as_sequences(X).batch(np.arange(12))
+    padded, lengths = torch.from_numpy(padded), torch.from_numpy(lengths)
+    packed = pack_padded_sequence(
+        padded, lengths, batch_first=True, enforce_sorted=False
+    )
+    _, hidden = module.rnn(packed)
+    hidden = hidden[0] if isinstance(hidden, tuple) else hidden
+    with torch.no_grad():
+        torch.testing.assert_close(module.encode(padded, lengths), hidden[-1])
+
+
+def test_batch_pads_only_to_its_longest():
+    X, _ = ragged(n=30)
+    seqs = as_sequences(X)
+    idx = np.array([3, 17, 5])
+    padded, _ = seqs.batch(idx)
+    assert padded.shape == (3, max(len(X[i]) for i in idx), 3)
+    for row, i in enumerate(idx):
+        np.testing.assert_array_equal(padded[row, : len(X[i])], X[i])
+        assert not padded[row, len(X[i]) :].any()
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+def test_fit_matches_a_plain_pytorch_loop(solver):
+    """Same seed, same batches: the package's fit is a plain Adam/SGD loop."""
+    X, y = ragged(n=40, low=5, high=6)  # equal lengths: plain random batches
+    params = dict(
+        hidden_size=6,
+        batch_size=8,
+        max_iter=3,
+        solver=solver,
+        learning_rate_init=0.01,
+        clip_grad_norm=None,
+        tol=0.0,
+        n_iter_no_change=100,
+        random_state=3,
+        device="cpu",
+    )
+    est = RNNClassifier(**params).fit(X, y)
+
+    seed = int(check_random_state(3).randint(np.iinfo(np.int32).max))
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        module = RecurrentNetwork(3, 2, cell="gru", hidden_size=6)
+        if solver == "adam":
+            opt = torch.optim.Adam(module.parameters(), lr=0.01, weight_decay=1e-4)
+        else:
+            opt = torch.optim.SGD(
+                module.parameters(), lr=0.01, momentum=0.9, weight_decay=1e-4
+            )
+        data = torch.from_numpy(np.stack(X))
+        target = torch.from_numpy(y)
+        lengths = torch.full((40,), 5)
+        for _ in range(3):
+            for idx in torch.randperm(40).split(8):
+                opt.zero_grad()
+                out = module(data[idx], lengths[idx])
+                torch.nn.functional.cross_entropy(out, target[idx]).backward()
+                opt.step()
+    with torch.no_grad():
+        expected = torch.softmax(module(data, lengths), dim=1).numpy()
+    np.testing.assert_allclose(est.predict_proba(X), expected, atol=1e-5)
