@@ -34,8 +34,8 @@ import warnings
 
 import numpy as np
 import torch
-from skorch import NeuralNetClassifier
 from sklearn.model_selection import GridSearchCV
+from skorch import NeuralNetClassifier
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
@@ -160,40 +160,45 @@ def report(title, medians, reference):
 
 
 def bench_fit_equal(args):
-    n, steps = (1000, 30) if args.quick else (4000, 30)
+    n = 1000 if args.quick else 4000
+    configs = ((30, 64, args.epochs), (30, 16, max(1, args.epochs // 2)))
+    for steps, batch_size, epochs in (*configs, (10, 128, args.epochs)):
+        fit_equal_case(args, n, steps, batch_size, epochs)
+
+
+def fit_equal_case(args, n, steps, batch_size, epochs):
     X, y = make_data(n, [steps] * n)
     X3 = np.stack(X)
     tensor = torch.from_numpy(X3)
-    for batch_size, epochs in ((64, args.epochs), (16, max(1, args.epochs // 2))):
-        skorch_net = NeuralNetClassifier(
-            LSTMNet,
-            criterion=nn.CrossEntropyLoss,
-            optimizer=torch.optim.Adam,
-            lr=LR,
-            max_epochs=epochs,
-            batch_size=batch_size,
-            train_split=None,
-            iterator_train__shuffle=True,
-            device=args.device,
-            verbose=0,
-        )
-        est = package(args.device, batch_size=batch_size, max_iter=epochs)
-        medians = race(
-            {
-                "hand-written loop (reference)": lambda b=batch_size, e=epochs: (
-                    hand_written_fit(tensor, y, None, b, e, args.device)
-                ),
-                "sklearn_rnn": lambda est=est: est.fit(X3, y),
-                "plain skorch": lambda net=skorch_net: net.fit(X3, y),
-            },
-            args.repeats,
-        )
-        report(
-            f"fit, equal length: {n} x {steps} steps x {FEATURES}, "
-            f"batch {batch_size}, {epochs} epochs",
-            medians,
-            "hand-written loop (reference)",
-        )
+    skorch_net = NeuralNetClassifier(
+        LSTMNet,
+        criterion=nn.CrossEntropyLoss,
+        optimizer=torch.optim.Adam,
+        lr=LR,
+        max_epochs=epochs,
+        batch_size=batch_size,
+        train_split=None,
+        iterator_train__shuffle=True,
+        device=args.device,
+        verbose=0,
+    )
+    est = package(args.device, batch_size=batch_size, max_iter=epochs)
+    medians = race(
+        {
+            "hand-written loop (reference)": lambda: hand_written_fit(
+                tensor, y, None, batch_size, epochs, args.device
+            ),
+            "sklearn_rnn": lambda: est.fit(X3, y),
+            "plain skorch": lambda: skorch_net.fit(X3, y),
+        },
+        args.repeats,
+    )
+    report(
+        f"fit, equal length: {n} x {steps} steps x {FEATURES}, "
+        f"batch {batch_size}, {epochs} epochs",
+        medians,
+        "hand-written loop (reference)",
+    )
 
 
 def bench_fit_ragged(args):

@@ -207,7 +207,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         seed = int(rng.randint(np.iinfo(np.int32).max))
         if continuing:
             seed = (seed + self.n_iter_) % np.iinfo(np.int32).max
-        dataset = SequenceDataset(seqs, y_encoded, weights)
+        dataset = SequenceDataset(seqs, y_encoded, weights, device=device)
         if validate:
             dataset, valid = self._split(dataset, y_encoded, seed)
 
@@ -366,12 +366,16 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         check_is_fitted(self)
         seqs = as_sequences(X)
         check_against_fit(self, seqs)
-        # shortest first, so that each batch is padded only to its own longest
+        # Shortest first, so that each batch is padded only to its own
+        # longest; batches as large as ~2**18 time steps allow.
         order = np.argsort(seqs.lengths, kind="stable")
+        size = max(self.batch_size, min(1024, 2**18 // max(seqs.max_length, 1)))
+        batches = BatchIterator(SequenceDataset(seqs, indices=order), size)
+        result = np.empty((len(seqs), self.n_outputs_), dtype=np.float32)
         with full_precision():
-            output = self.net_.forward(SequenceDataset(seqs, indices=order))
-        result = np.empty(output.shape, dtype=np.float32)
-        result[order] = output.numpy()
+            for start, batch in zip(range(0, len(seqs), size), batches, strict=True):
+                output = self.net_.evaluation_step(batch).cpu().numpy()
+                result[order[start : start + size]] = output
         return result
 
     def __sklearn_tags__(self):

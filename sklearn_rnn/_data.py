@@ -6,6 +6,7 @@ back flat time steps plus lengths, and give the result to
 sequence *in that batch*.
 """
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -273,30 +274,81 @@ class SequenceDataset(torch.utils.data.Dataset):
     ``dataset[idx]`` with an array of indices returns
     ``({"X": padded, "lengths": lengths[, "sample_weight": w]}, y)``, ready
     for the module, so no per-sample Python work is done while training.
+
+    With a CUDA ``device`` the data are copied to the GPU once (when they
+    take at most a quarter of its free memory) and each batch is gathered
+    there, instead of being copied from the host batch after batch.
     """
 
-    def __init__(self, sequences, y=None, sample_weight=None, indices=None):
+    def __init__(
+        self, sequences, y=None, sample_weight=None, indices=None, device="cpu"
+    ):
         self.sequences = sequences
         self.y = y
         self.sample_weight = sample_weight
         self.indices = np.arange(len(sequences)) if indices is None else indices
+        self.device = device
+        self._staged = _stage(sequences, y, sample_weight, device)
 
     def __len__(self):
         return len(self.indices)
 
     def subset(self, idx):
-        return SequenceDataset(
-            self.sequences, self.y, self.sample_weight, self.indices[idx]
-        )
+        subset = copy.copy(self)
+        subset.indices = self.indices[idx]
+        return subset
 
     def __getitem__(self, idx):
         rows = self.indices[np.asarray(idx)]
+        if self._staged is not None:
+            return self._staged.batch(rows)
         padded, lengths = self.sequences.batch(rows)
         X = {"X": torch.from_numpy(padded), "lengths": torch.from_numpy(lengths)}
         if self.sample_weight is not None:
             X["sample_weight"] = torch.from_numpy(self.sample_weight[rows])
         y = None if self.y is None else torch.from_numpy(self.y[rows])
         return X, y
+
+
+def _stage(sequences, y, sample_weight, device):
+    device = torch.device(device)
+    if device.type != "cuda":
+        return None
+    free, _ = torch.cuda.mem_get_info(device)
+    if sequences.values.nbytes > free // 4:
+        return None
+    return _StagedData(sequences, y, sample_weight, device)
+
+
+class _StagedData:
+    """Sequences, targets and weights held on the GPU; batches gathered there."""
+
+    def __init__(self, sequences, y, sample_weight, device):
+        def put(array):
+            return None if array is None else torch.from_numpy(array).to(device)
+
+        self.equal_length = sequences.equal_length
+        self.shape = (len(sequences), sequences.max_length, sequences.n_step_features)
+        self.values = put(sequences.values)
+        self.offsets = put(sequences.offsets[:-1])
+        self.lengths = torch.from_numpy(sequences.lengths)  # host: for packing
+        self.y, self.sample_weight = put(y), put(sample_weight)
+        self.device = device
+
+    def batch(self, rows):
+        index = torch.from_numpy(rows).to(self.device, non_blocking=True)
+        lengths = self.lengths[torch.from_numpy(rows)]
+        if self.equal_length:
+            padded = self.values.view(self.shape)[index]
+        else:
+            steps = torch.arange(int(lengths.max()), device=self.device)
+            valid = steps < lengths.to(self.device)[:, None]
+            source = torch.where(valid, self.offsets[index][:, None] + steps, 0)
+            padded = self.values[source] * valid[..., None]
+        X = {"X": padded, "lengths": lengths}
+        if self.sample_weight is not None:
+            X["sample_weight"] = self.sample_weight[index]
+        return X, None if self.y is None else self.y[index]
 
 
 class LengthBucketSampler:

@@ -6,6 +6,7 @@ import torch
 from sklearn.metrics import accuracy_score, r2_score
 from skorch import NeuralNet
 from skorch.callbacks import Callback
+from skorch.utils import to_tensor
 
 #: Optimizers by the name of their solver.
 SOLVERS = {
@@ -29,8 +30,9 @@ class SequenceNet(NeuralNet):
     """
 
     def infer(self, x, **fit_params):
-        x = {k: v for k, v in x.items() if k != "sample_weight"}
-        return super().infer(x, **fit_params)
+        # lengths stay on the host, where packing needs them
+        X = to_tensor(x["X"], device=self.device)
+        return self.module_(X, x["lengths"], **fit_params)
 
     def _set_training(self, training=True):
         # skorch sets the mode of every submodule on every batch; skip it

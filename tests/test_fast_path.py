@@ -11,6 +11,7 @@ from sklearn_rnn._data import (
     BatchIterator,
     LengthBucketSampler,
     SequenceDataset,
+    _StagedData,
     as_sequences,
 )
 from sklearn_rnn._module import RecurrentNetwork
@@ -133,3 +134,20 @@ def test_fit_matches_a_plain_pytorch_loop(solver):
     with torch.no_grad():
         expected = torch.softmax(module(data, lengths), dim=1).numpy()
     np.testing.assert_allclose(est.predict_proba(X), expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("equal", [True, False])
+def test_staged_batches_equal_host_batches(equal):
+    """The GPU path gathers batches on the device; the gather is the same."""
+    X, y = ragged(n=25)
+    if equal:
+        X = [x[:2] for x in X]
+    seqs = as_sequences(X)
+    weights = np.linspace(0.5, 1.5, 25).astype(np.float32)
+    host = SequenceDataset(seqs, y, weights)
+    staged = _StagedData(seqs, y, weights, torch.device("cpu"))
+    rows = np.array([4, 0, 19, 7])
+    (X_host, y_host), (X_staged, y_staged) = host[rows], staged.batch(rows)
+    for key in ("X", "lengths", "sample_weight"):
+        torch.testing.assert_close(X_staged[key], X_host[key])
+    torch.testing.assert_close(y_staged, y_host)
