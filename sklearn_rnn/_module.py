@@ -82,7 +82,7 @@ class RecurrentNetwork(nn.Module):
         """
         lengths = lengths.cpu()
         batch = X.shape[0]
-        equal = bool((lengths == X.shape[1]).all())
+        equal = int(lengths.min()) == X.shape[1]
         if not equal and not (self.rnn.bidirectional or X.is_cuda):
             output, _ = self.rnn(X)
             return output[torch.arange(batch), lengths - 1]

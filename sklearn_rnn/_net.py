@@ -34,6 +34,23 @@ class SequenceNet(NeuralNet):
         X = to_tensor(x["X"], device=self.device)
         return self.module_(X, x["lengths"], **fit_params)
 
+    def notify(self, method_name, **cb_kwargs):
+        # As skorch's, but calls only the callbacks that override the hook:
+        # most hooks are no-ops, and this runs three times per batch.
+        getattr(self, method_name)(self, **cb_kwargs)
+        callbacks = self.callbacks_
+        cache = self.__dict__.get("_listeners")
+        if cache is None or cache[0] is not callbacks:
+            cache = self.__dict__["_listeners"] = (callbacks, {})
+        listeners = cache[1].get(method_name)
+        if listeners is None:
+            base = getattr(Callback, method_name)
+            listeners = cache[1][method_name] = [
+                cb for _, cb in callbacks if getattr(type(cb), method_name) is not base
+            ]
+        for cb in listeners:
+            getattr(cb, method_name)(self, **cb_kwargs)
+
     def _set_training(self, training=True):
         # skorch sets the mode of every submodule on every batch; skip it
         # when the mode is already right.
@@ -56,10 +73,10 @@ class DivergenceError(ValueError):
 class FiniteLoss(Callback):
     """Stop training at the first batch whose loss is NaN or infinite."""
 
-    def on_batch_end(self, net, training=False, **kwargs):
-        if not training:
+    def on_batch_end(self, net, training=False, loss=None, **kwargs):
+        if not training or loss is None:
             return
-        loss = net.history[-1, "batches", -1, "train_loss"]
+        loss = float(loss)
         if not math.isfinite(loss):
             epoch = len(net.history)
             raise DivergenceError(
