@@ -241,7 +241,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 f"Maximum iterations ({epochs}) reached and the optimization "
                 "hasn't converged yet.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         return self
 
