@@ -64,28 +64,6 @@ class Sequences:
         """What scikit-learn calls the number of features of this X."""
         return self.proxy.shape[1]
 
-    def batch(self, idx):
-        """Pad the samples ``idx`` to the longest of them.
-
-        Returns ``(padded, lengths)`` with ``padded`` of shape
-        ``(len(idx), max(lengths[idx]), n_step_features)``; the copy made is
-        the size of the batch, never of the whole input.
-        """
-        idx = np.asarray(idx, dtype=np.int64)
-        lengths = self.lengths[idx]
-        n_features = self.n_step_features
-        if self.equal_length:
-            steps = self.values.reshape(len(self), self.max_length, n_features)
-            return steps[idx], lengths
-        width = int(lengths.max())
-        out = np.zeros((len(idx), width, n_features), dtype=np.float32)
-        rows = np.repeat(np.arange(len(idx)), lengths)
-        starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
-        cols = np.arange(rows.size) - starts
-        src = np.repeat(self.offsets[idx], lengths) + cols
-        out[rows, cols] = self.values[src]
-        return out, lengths
-
     def with_values(self, values):
         """X's own form again, with new per-step ``values`` (same shape)."""
         n_features = values.shape[1]
@@ -273,7 +251,9 @@ class SequenceDataset(torch.utils.data.Dataset):
 
     ``dataset[idx]`` with an array of indices returns
     ``({"X": padded, "lengths": lengths[, "sample_weight": w]}, y)``, ready
-    for the module, so no per-sample Python work is done while training.
+    for the module: the batch is gathered in one vectorised step and padded
+    only to its own longest sequence, so no per-sample Python work is done
+    while training.
 
     With a CUDA ``device`` the data are copied to the GPU once (when they
     take at most a quarter of its free memory) and each batch is gathered
@@ -284,11 +264,10 @@ class SequenceDataset(torch.utils.data.Dataset):
         self, sequences, y=None, sample_weight=None, indices=None, device="cpu"
     ):
         self.sequences = sequences
-        self.y = y
-        self.sample_weight = sample_weight
         self.indices = np.arange(len(sequences)) if indices is None else indices
-        self.device = device
-        self._staged = _stage(sequences, y, sample_weight, device)
+        self._data = _TensorData(
+            sequences, y, sample_weight, _staging(sequences, device)
+        )
 
     def __len__(self):
         return len(self.indices)
@@ -299,29 +278,23 @@ class SequenceDataset(torch.utils.data.Dataset):
         return subset
 
     def __getitem__(self, idx):
-        rows = self.indices[np.asarray(idx)]
-        if self._staged is not None:
-            return self._staged.batch(rows)
-        padded, lengths = self.sequences.batch(rows)
-        X = {"X": torch.from_numpy(padded), "lengths": torch.from_numpy(lengths)}
-        if self.sample_weight is not None:
-            X["sample_weight"] = torch.from_numpy(self.sample_weight[rows])
-        y = None if self.y is None else torch.from_numpy(self.y[rows])
-        return X, y
+        return self._data.batch(self.indices[np.asarray(idx)])
 
 
-def _stage(sequences, y, sample_weight, device):
+def _staging(sequences, device):
+    """The device to hold the data on: a CUDA device if they fit, else CPU."""
     device = torch.device(device)
     if device.type != "cuda":
-        return None
+        return torch.device("cpu")
     free, _ = torch.cuda.mem_get_info(device)
-    if sequences.values.nbytes > free // 4:
-        return None
-    return _StagedData(sequences, y, sample_weight, device)
+    return device if sequences.values.nbytes <= free // 4 else torch.device("cpu")
 
 
-class _StagedData:
-    """Sequences, targets and weights held on the GPU; batches gathered there."""
+class _TensorData:
+    """Sequences, targets and weights as tensors on one device.
+
+    On the CPU the tensors share memory with the numpy arrays.
+    """
 
     def __init__(self, sequences, y, sample_weight, device):
         def put(array):
@@ -336,6 +309,7 @@ class _StagedData:
         self.device = device
 
     def batch(self, rows):
+        """Pad the samples ``rows`` to the longest of them."""
         index = torch.from_numpy(rows).to(self.device, non_blocking=True)
         lengths = self.lengths[torch.from_numpy(rows)]
         if self.equal_length:

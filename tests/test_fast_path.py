@@ -11,7 +11,6 @@ from sklearn_rnn._data import (
     BatchIterator,
     LengthBucketSampler,
     SequenceDataset,
-    _StagedData,
     as_sequences,
 )
 from sklearn_rnn._module import RecurrentNetwork
@@ -72,8 +71,8 @@ def test_padded_gather_equals_packing(cell, num_layers):
     torch.manual_seed(0)
     module = RecurrentNetwork(3, 2, cell=cell, hidden_size=8, num_layers=num_layers)
     X, _ = ragged(n=12)
-    padded, lengths = as_sequences(X).batch(np.arange(12))
-    padded, lengths = torch.from_numpy(padded), torch.from_numpy(lengths)
+    batch, _ = SequenceDataset(as_sequences(X))[np.arange(12)]
+    padded, lengths = batch["X"], batch["lengths"]
     packed = pack_padded_sequence(
         padded, lengths, batch_first=True, enforce_sorted=False
     )
@@ -87,7 +86,8 @@ def test_batch_pads_only_to_its_longest():
     X, _ = ragged(n=30)
     seqs = as_sequences(X)
     idx = np.array([3, 17, 5])
-    padded, _ = seqs.batch(idx)
+    batch, _ = SequenceDataset(seqs)[idx]
+    padded = batch["X"].numpy()
     assert padded.shape == (3, max(len(X[i]) for i in idx), 3)
     for row, i in enumerate(idx):
         np.testing.assert_array_equal(padded[row, : len(X[i])], X[i])
@@ -134,20 +134,3 @@ def test_fit_matches_a_plain_pytorch_loop(solver):
     with torch.no_grad():
         expected = torch.softmax(module(data, lengths), dim=1).numpy()
     np.testing.assert_allclose(est.predict_proba(X), expected, atol=1e-5)
-
-
-@pytest.mark.parametrize("equal", [True, False])
-def test_staged_batches_equal_host_batches(equal):
-    """The GPU path gathers batches on the device; the gather is the same."""
-    X, y = ragged(n=25)
-    if equal:
-        X = [x[:2] for x in X]
-    seqs = as_sequences(X)
-    weights = np.linspace(0.5, 1.5, 25).astype(np.float32)
-    host = SequenceDataset(seqs, y, weights)
-    staged = _StagedData(seqs, y, weights, torch.device("cpu"))
-    rows = np.array([4, 0, 19, 7])
-    (X_host, y_host), (X_staged, y_staged) = host[rows], staged.batch(rows)
-    for key in ("X", "lengths", "sample_weight"):
-        torch.testing.assert_close(X_staged[key], X_host[key])
-    torch.testing.assert_close(y_staged, y_host)
