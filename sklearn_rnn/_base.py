@@ -39,6 +39,10 @@ from ._net import FUSED_SOLVERS, SOLVERS, FiniteLoss, SequenceNet, ValidationSco
 _DEVICE = re.compile(r"^(auto|cpu|cuda(:\d+)?|mps)$")
 
 
+#: Estimator parameters that define the module; fixed once fitted.
+_ARCHITECTURE = ("cell", "hidden_size", "num_layers", "bidirectional", "dropout")
+
+
 def _no_print(*args, **kwargs):
     """Sink for skorch messages when ``verbose=False``."""
 
@@ -212,7 +216,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             dataset, valid = self._split(dataset, y_encoded, seed)
 
         if continuing:
-            net = copy.deepcopy(self.net_)
+            net = self._continued_net(rebuild_optimizer=not incremental)
         else:
             net = self._build_net(seqs.n_step_features, state["n_outputs"], device)
         net.set_params(
@@ -257,25 +261,14 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         return dataset.subset(np.sort(train)), dataset.subset(np.sort(valid))
 
     def _build_net(self, n_step_features, n_outputs, device):
-        optimizer_params = {"optimizer__weight_decay": self.alpha}
-        if self.solver == "sgd":
-            optimizer_params["optimizer__momentum"] = self.momentum
-        if self.solver in FUSED_SOLVERS and device.split(":")[0] in ("cpu", "cuda"):
-            optimizer_params["optimizer__fused"] = True
         return SequenceNet(
             module=RecurrentNetwork,
             module__input_size=n_step_features,
             module__output_size=n_outputs,
-            module__cell=self.cell,
-            module__hidden_size=self.hidden_size,
-            module__num_layers=self.num_layers,
-            module__bidirectional=self.bidirectional,
-            module__dropout=self.dropout,
+            **{f"module__{name}": getattr(self, name) for name in _ARCHITECTURE},
             criterion=self._criterion(),
             criterion__reduction="none",
-            optimizer=SOLVERS[self.solver],
-            lr=self.learning_rate_init,
-            **optimizer_params,
+            **self._optimizer_params(device),
             max_epochs=self.max_iter,
             batch_size=self.batch_size,
             iterator_train=BatchIterator,
@@ -286,6 +279,48 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             device=device,
             verbose=int(self.verbose),
         )
+
+    def _optimizer_params(self, device):
+        params = {
+            "optimizer": SOLVERS[self.solver],
+            "lr": self.learning_rate_init,
+            "optimizer__weight_decay": self.alpha,
+        }
+        if self.solver == "sgd":
+            params["optimizer__momentum"] = self.momentum
+        if self.solver in FUSED_SOLVERS and str(device).split(":")[0] in (
+            "cpu",
+            "cuda",
+        ):
+            params["optimizer__fused"] = True
+        return params
+
+    def _continued_net(self, rebuild_optimizer):
+        """A copy of the fitted net to train on, checked against the params.
+
+        The architecture cannot change. A warm-start ``fit`` gets a fresh
+        optimizer built from the current solver settings, as in
+        MLPClassifier; ``partial_fit`` keeps the optimizer and its state.
+        """
+        changed = [
+            f"{name} ({getattr(self.net_, f'module__{name}')!r} -> "
+            f"{getattr(self, name)!r})"
+            for name in _ARCHITECTURE
+            if getattr(self.net_, f"module__{name}") != getattr(self, name)
+        ]
+        if changed:
+            raise ValueError(
+                "warm_start and partial_fit continue training the fitted "
+                f"network, whose architecture cannot change: {', '.join(changed)}. "
+                "Set warm_start=False to train a new network."
+            )
+        net = copy.deepcopy(self.net_)
+        if rebuild_optimizer:
+            for key in [k for k in vars(net) if k.startswith("optimizer__")]:
+                del vars(net)[key]
+            vars(net).update(self._optimizer_params(net.device))
+            net.initialize_optimizer()
+        return net
 
     def _build_callbacks(self, stop, validate):
         sink = print if self.verbose else _no_print

@@ -64,8 +64,12 @@ PARAMETERS = """\
         split. An int gives the same predictions run to run on the CPU. The
         global torch RNG is left untouched.
     warm_start : bool, default=False
-        When True, ``fit`` continues training the previous weights (and
-        optimizer state) instead of starting afresh.
+        When True, ``fit`` continues training the previous weights instead
+        of starting afresh, with a fresh optimizer built from the current
+        ``solver``, ``learning_rate_init``, ``alpha`` and ``momentum`` (as in
+        MLPClassifier); the architecture (``cell``, ``hidden_size``,
+        ``num_layers``, ``bidirectional``, ``dropout``) cannot change.
+        ``partial_fit`` always continues, keeping the optimizer's state.
     verbose : bool, default=False
         Print skorch's table of the loss per epoch.
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None

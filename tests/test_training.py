@@ -419,3 +419,39 @@ def test_divergence_when_continuing_leaves_estimator_unchanged(ragged):
     assert "clip_grad_norm" in message
     np.testing.assert_array_equal(outputs(est, X), snapshot)
     assert est.n_iter_ == n_iter
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_warm_start_fit_uses_current_solver_settings():
+    """As in MLPClassifier, a warm-start fit builds its optimizer afresh."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 5, 2))
+    y = (X[:, :, 0].sum(axis=1) > 0).astype(int)
+    est = RNNClassifier(
+        hidden_size=4, max_iter=2, warm_start=True, solver="sgd", random_state=0
+    ).fit(X, y)
+    assert isinstance(est.net_.optimizer_, torch.optim.SGD)
+    est.set_params(solver="adam", learning_rate_init=0.02).fit(X, y)
+    assert isinstance(est.net_.optimizer_, torch.optim.Adam)
+    assert est.net_.optimizer_.param_groups[0]["lr"] == 0.02
+    assert est.n_iter_ == 4
+
+
+@pytest.mark.parametrize(
+    "change", [{"hidden_size": 8}, {"cell": "lstm"}, {"num_layers": 2}]
+)
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_continuing_refuses_a_new_architecture(change):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 4, 2))
+    y = (X[:, :, 0].sum(axis=1) > 0).astype(int)
+    est = RNNClassifier(hidden_size=4, max_iter=2, warm_start=True, random_state=0)
+    est.fit(X, y)
+    before = est.predict_proba(X)
+    est.set_params(**change)
+    name = next(iter(change))
+    with pytest.raises(ValueError, match=f"architecture cannot change: {name}"):
+        est.fit(X, y)
+    with pytest.raises(ValueError, match="architecture cannot change"):
+        est.partial_fit(X, y)
+    np.testing.assert_array_equal(est.predict_proba(X), before)
