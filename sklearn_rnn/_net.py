@@ -76,7 +76,7 @@ class FiniteLoss(Callback):
     def on_batch_end(self, net, training=False, loss=None, **kwargs):
         if not training or loss is None:
             return
-        loss = float(loss)
+        loss = loss.item()
         if not math.isfinite(loss):
             epoch = len(net.history)
             raise DivergenceError(
