@@ -33,14 +33,21 @@ from ._data import (
     check_against_fit,
     record_fit,
 )
-from ._module import CELLS, RecurrentNetwork, full_precision, seeded
+from ._module import CELLS, POOLINGS, RecurrentNetwork, full_precision, seeded
 from ._net import FUSED_SOLVERS, SOLVERS, FiniteLoss, SequenceNet, ValidationScore
 
 _DEVICE = re.compile(r"^(auto|cpu|cuda(:\d+)?|mps)$")
 
 
 #: Estimator parameters that define the module; fixed once fitted.
-_ARCHITECTURE = ("cell", "hidden_size", "num_layers", "bidirectional", "dropout")
+_ARCHITECTURE = (
+    "cell",
+    "hidden_size",
+    "num_layers",
+    "bidirectional",
+    "dropout",
+    "pooling",
+)
 
 
 def _no_print(*args, **kwargs):
@@ -56,6 +63,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "pooling": [StrOptions(set(POOLINGS))],
         "solver": [StrOptions(set(SOLVERS))],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "alpha": [Interval(Real, 0, None, closed="left")],
@@ -87,6 +95,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         num_layers,
         bidirectional,
         dropout,
+        pooling,
         solver,
         learning_rate_init,
         alpha,
@@ -110,6 +119,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.num_layers = num_layers
         self.bidirectional = bidirectional
         self.dropout = dropout
+        self.pooling = pooling
         self.solver = solver
         self.learning_rate_init = learning_rate_init
         self.alpha = alpha

@@ -17,6 +17,11 @@ PARAMETERS = """\
         of both directions.
     dropout : float, default=0.0
         Dropout between stacked layers and before the output head.
+    pooling : {{"last", "mean", "max"}}, default="last"
+        How the head reads a sequence: the top layer's hidden state after
+        the last valid step (of both directions when bidirectional), or the
+        mean or maximum of its states over all valid steps. Padding is
+        excluded from every pooling.
     solver : {{"adam", "adamw", "sgd", "rmsprop"}}, default="adam"
         Optimizer. ``"sgd"`` uses ``momentum``.
     learning_rate_init : float, default=0.005

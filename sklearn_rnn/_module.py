@@ -4,18 +4,24 @@ from contextlib import contextmanager
 
 import torch
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 #: Recurrent layers by the name of their cell.
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
 
+#: How the hidden states of a sequence become one vector for the head.
+POOLINGS = ("last", "mean", "max")
+
+
 class RecurrentNetwork(nn.Module):
     """A stacked (bi)directional RNN, LSTM or GRU with a linear read-out.
 
-    The read-out sees the hidden state after the last *valid* step of each
-    sequence (for the backward direction: after reading the sequence back to
-    its first step), so padding never reaches the output.
+    The read-out sees one vector per sequence, pooled from the top layer's
+    hidden states at the sequence's *valid* steps only, so padding never
+    reaches the output: by default the state after the last valid step
+    (for the backward direction: after reading the sequence back to its
+    first step), or the mean or maximum over the valid steps.
 
     Parameters
     ----------
@@ -34,6 +40,8 @@ class RecurrentNetwork(nn.Module):
         Also read each sequence backwards.
     dropout : float
         Dropout between stacked layers and before the head.
+    pooling : {"last", "mean", "max"}
+        Read-out of the top layer's states over the valid steps.
     """
 
     def __init__(
@@ -45,6 +53,7 @@ class RecurrentNetwork(nn.Module):
         num_layers=1,
         bidirectional=False,
         dropout=0.0,
+        pooling="last",
     ):
         super().__init__()
         self.rnn = CELLS[cell](
@@ -55,11 +64,12 @@ class RecurrentNetwork(nn.Module):
             bidirectional=bidirectional,
             dropout=dropout if num_layers > 1 else 0.0,
         )
+        self.pooling = pooling
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(hidden_size * (2 if bidirectional else 1), output_size)
 
     def encode(self, X, lengths):
-        """Last valid hidden state of the top layer, ``(batch, H * directions)``.
+        """Pooled top-layer states of each sequence, ``(batch, H * directions)``.
 
         Parameters
         ----------
@@ -75,29 +85,49 @@ class RecurrentNetwork(nn.Module):
         cuDNN runs packed batches fast, and whenever the RNN is
         bidirectional (the backward pass must start at each sequence's own
         last step). A unidirectional RNN on the CPU instead runs over the
-        padded batch and reads each sequence's state at its last valid step:
+        padded batch and reads each sequence's states at its valid steps:
         the same numbers, since padding only follows the valid steps, and
         several times faster, as the CPU backward pass through a packed
         batch of many distinct lengths is slow.
         """
         lengths = lengths.cpu()
-        batch = X.shape[0]
-        equal = int(lengths.min()) == X.shape[1]
+        steps, last = self._states(X, lengths)
+        if self.pooling == "last":
+            return last
+        valid = torch.arange(X.shape[1]) < lengths[:, None]
+        valid = valid.to(X.device)[..., None]
+        if self.pooling == "mean":
+            total = (steps * valid).sum(dim=1)
+            return total / lengths.to(X.device, X.dtype)[:, None]
+        return steps.masked_fill(~valid, float("-inf")).amax(dim=1)
+
+    def _states(self, X, lengths):
+        """Top-layer states at every step (or None) and at the last valid one.
+
+        The step states are computed only when the pooling needs them; at
+        padded steps they are meaningless and must be masked.
+        """
+        batch, width = X.shape[0], X.shape[1]
+        equal = int(lengths.min()) == width
         if not equal and not (self.rnn.bidirectional or X.is_cuda):
-            output, _ = self.rnn(X)
-            return output[torch.arange(batch), lengths - 1]
+            steps, _ = self.rnn(X)
+            return steps, steps[torch.arange(batch), lengths - 1]
         if equal:
-            _, hidden = self.rnn(X)
+            steps, hidden = self.rnn(X)
         else:
             packed = pack_padded_sequence(
                 X, lengths, batch_first=True, enforce_sorted=False
             )
-            _, hidden = self.rnn(packed)
+            steps, hidden = self.rnn(packed)
+            if self.pooling != "last":
+                steps, _ = pad_packed_sequence(
+                    steps, batch_first=True, total_length=width
+                )
         if isinstance(hidden, tuple):  # LSTM: (h_n, c_n)
             hidden = hidden[0]
         directions = 2 if self.rnn.bidirectional else 1
         top = hidden[-directions:]  # (directions, batch, hidden_size)
-        return top.transpose(0, 1).reshape(batch, -1)
+        return steps, top.transpose(0, 1).reshape(batch, -1)
 
     def forward(self, X, lengths):
         """Raw outputs (logits or scaled regression targets) per sequence."""
