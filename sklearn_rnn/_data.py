@@ -239,10 +239,17 @@ def check_against_fit(estimator, seqs):
     if columns_are_steps == estimator._columns_are_steps:
         validate_data(estimator, seqs.proxy, skip_check_array=True, reset=False)
     elif seqs.n_step_features != estimator._n_step_features:
+        hint = ""
+        if columns_are_steps:
+            hint = (
+                " A 2-D X is read as univariate sequences; to pass one "
+                "multivariate sequence x of shape (T, n_features), use [x] "
+                "or x[None]."
+            )
         raise ValueError(
             f"X has {seqs.n_step_features} features per time step, but "
             f"{type(estimator).__name__} is expecting "
-            f"{estimator._n_step_features} features per time step as input."
+            f"{estimator._n_step_features} features per time step as input." + hint
         )
 
 
