@@ -34,7 +34,14 @@ from ._data import (
     record_fit,
 )
 from ._module import CELLS, POOLINGS, RecurrentNetwork, full_precision, seeded
-from ._net import FUSED_SOLVERS, SOLVERS, FiniteLoss, SequenceNet, ValidationScore
+from ._net import (
+    FUSED_SOLVERS,
+    SOLVERS,
+    FiniteLoss,
+    SequenceNet,
+    StoppingRule,
+    ValidationScore,
+)
 
 _DEVICE = re.compile(r"^(auto|cpu|cuda(:\d+)?|mps)$")
 
@@ -250,7 +257,15 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self._set_target_state(state)
         self.net_ = net
         self._set_history(net.history, validate)
-        if not incremental and len(net.history) - n_before == epochs:
+        if net.interrupted_:
+            warnings.warn(
+                f"Training was interrupted (KeyboardInterrupt) after "
+                f"{len(net.history) - n_before} finished epoch(s) of this call; "
+                "the model keeps the weights of the last finished epoch.",
+                UserWarning,
+                stacklevel=4,
+            )
+        elif not incremental and len(net.history) - n_before == epochs:
             warnings.warn(
                 f"Maximum iterations ({epochs}) reached and the optimization "
                 "hasn't converged yet.",
@@ -363,7 +378,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             # Last: the stopping rule ends the epoch (KeyboardInterrupt), so
             # every callback before it sees the final epoch too.
             monitor = "valid_score" if validate else "train_loss"
-            stopping = EarlyStopping(
+            stopping = StoppingRule(
                 monitor=monitor,
                 patience=self.n_iter_no_change,
                 threshold=self.tol,

@@ -1,11 +1,12 @@
 """The skorch side: the net that trains the module, and its callbacks."""
 
+import copy
 import math
 
 import torch
 from sklearn.metrics import accuracy_score, r2_score
 from skorch import NeuralNet
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, EarlyStopping
 from skorch.utils import to_tensor
 
 #: Optimizers by the name of their solver.
@@ -33,6 +34,45 @@ class SequenceNet(NeuralNet):
         # lengths stay on the host, where packing needs them
         X = to_tensor(x["X"], device=self.device)
         return self.module_(X, x["lengths"], **fit_params)
+
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        """skorch's, but a user's KeyboardInterrupt rewinds to the last epoch.
+
+        The stopping rule also ends training by raising KeyboardInterrupt
+        (skorch's convention); only an interrupt it did not raise counts as
+        the user's. Then the weights and history of the last finished epoch
+        are restored and ``interrupted_`` is set; with no finished epoch the
+        interrupt propagates.
+        """
+        if not self.initialized_:
+            self.initialize()
+        self.interrupted_ = False
+        self.notify("on_train_begin", X=X, y=y)
+        try:
+            self.fit_loop(X, y, **fit_params)
+        except KeyboardInterrupt:
+            stopped = any(getattr(cb, "stopped_", False) for _, cb in self.callbacks_)
+            if not stopped:
+                self._rewind()
+        finally:
+            self.__dict__.pop("_last_epoch", None)
+        self.notify("on_train_end", X=X, y=y)
+        return self
+
+    def on_epoch_end(self, net, **kwargs):
+        super().on_epoch_end(net, **kwargs)
+        self.__dict__["_last_epoch"] = (
+            len(self.history),
+            copy.deepcopy(self.module_.state_dict()),
+        )
+
+    def _rewind(self):
+        if "_last_epoch" not in self.__dict__:
+            raise KeyboardInterrupt
+        epochs, weights = self.__dict__["_last_epoch"]
+        self.module_.load_state_dict(weights)
+        del self.history[epochs:]
+        self.interrupted_ = True
 
     def notify(self, method_name, **cb_kwargs):
         # As skorch's, but calls only the callbacks that override the hook:
@@ -64,6 +104,21 @@ class SequenceNet(NeuralNet):
         if X is not None and "sample_weight" in X:
             losses = losses * X["sample_weight"].to(losses.device)
         return losses.mean()
+
+
+class StoppingRule(EarlyStopping):
+    """skorch's EarlyStopping that records when it stopped training."""
+
+    def on_train_begin(self, net, **kwargs):
+        super().on_train_begin(net, **kwargs)
+        self.stopped_ = False
+
+    def on_epoch_end(self, net, **kwargs):
+        try:
+            super().on_epoch_end(net, **kwargs)
+        except KeyboardInterrupt:
+            self.stopped_ = True
+            raise
 
 
 class DivergenceError(ValueError):
