@@ -12,22 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-
-def read_ts(path):
-    """Parse a variable-length multivariate ``.ts`` file (no missing values)."""
-    series, labels, in_data = [], [], False
-    for line in Path(path).read_text().splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if not in_data:
-            in_data = line.lower() == "@data"
-            continue
-        *dims, label = line.split(":")
-        arr = np.array([[float(v) for v in d.split(",")] for d in dims]).T
-        series.append(arr)  # (T_i, n_features)
-        labels.append(label)
-    return series, np.array(labels)
+sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+from ts_format import read_ts
 
 
 def main(folder):
