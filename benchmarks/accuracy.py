@@ -7,6 +7,7 @@ needed)::
     pip install --no-deps aeon==1.6.0
     python benchmarks/accuracy.py                 # all sets, 3 seeds
     python benchmarks/accuracy.py --sets GunPoint --seeds 0
+    python benchmarks/accuracy.py --param pooling=max   # a non-default setting
 
 For each set, ``make_pipeline(SequenceScaler(), RNNClassifier())`` (or
 ``RNNRegressor``) with every other parameter at its default is fitted on the
@@ -18,6 +19,8 @@ in the project's issue 4, from the UCR/UEA archive results).
 """
 
 import argparse
+import ast
+import contextlib
 import importlib.util
 import time
 import warnings
@@ -56,12 +59,12 @@ def load(name, task):
     return X_train, X_test, y_train, y_test
 
 
-def run(name, task, seeds):
+def run(name, task, seeds, params):
     X_train, X_test, y_train, y_test = load(name, task)
     Estimator = RNNClassifier if task == "classification" else RNNRegressor
     scores, times = [], []
     for seed in seeds:
-        model = make_pipeline(SequenceScaler(), Estimator(random_state=seed))
+        model = make_pipeline(SequenceScaler(), Estimator(random_state=seed, **params))
         start = time.perf_counter()
         model.fit(X_train, y_train)
         times.append(time.perf_counter() - start)
@@ -80,7 +83,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="*", default=list(SETS))
     parser.add_argument("--seeds", nargs="*", type=int, default=[0, 1, 2])
+    parser.add_argument(
+        "--param",
+        nargs="*",
+        default=[],
+        help="estimator parameters to change, as name=value (Python literals)",
+    )
     args = parser.parse_args()
+    params = dict(item.split("=", 1) for item in args.param)
+    for key, value in params.items():
+        with contextlib.suppress(ValueError, SyntaxError):  # else a string
+            params[key] = ast.literal_eval(value)
     warnings.simplefilter("ignore")
     print(
         f"{'data set':<15} {'train/test x T x F':<24} {'score':>13} "
@@ -88,7 +101,7 @@ def main():
     )
     for name in args.sets:
         task, dtw = SETS[name]
-        r = run(name, task, args.seeds)
+        r = run(name, task, args.seeds, params)
         metric = "acc" if task == "classification" else "R^2"
         print(
             f"{name:<15} {r['shape']:<24} {metric} {r['mean']:.3f} ({r['std']:.3f})"
