@@ -70,6 +70,7 @@ def package(device, **params):
     return RNNClassifier(
         cell="lstm",
         hidden_size=HIDDEN,
+        pooling="last",
         learning_rate_init=LR,
         alpha=0.0,
         clip_grad_norm=None,

@@ -16,6 +16,15 @@ from ._base import BaseRNN, _normalise
 _PARAMETERS = _docstrings.PARAMETERS.format(
     stratified=", stratified by class",
     score="accuracy",
+    pooling="max",
+    pooling_reason="""\
+        Max pooling is the classifier's default because it keeps what
+        happened anywhere in a long sequence: with the default pipeline
+        (``python benchmarks/accuracy.py``, against ``--param
+        pooling=last``; 3 seeds) it raised test accuracy
+        from 0.68 to 0.95 on GunPoint, 0.91 to 0.99 on BasicMotions and 0.33
+        to 0.36 on ArrowHead, for 0.977 to 0.968 on Japanese Vowels.
+""",
     extra="""\
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, as in scikit-learn's linear
@@ -78,7 +87,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         num_layers=1,
         bidirectional=False,
         dropout=0.0,
-        pooling="last",
+        pooling="max",
         solver="adam",
         learning_rate_init=0.005,
         alpha=0.0001,

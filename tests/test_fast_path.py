@@ -100,6 +100,7 @@ def test_fit_matches_a_plain_pytorch_loop(solver):
     X, y = ragged(n=40, low=5, high=6)  # equal lengths: plain random batches
     params = dict(
         hidden_size=6,
+        pooling="last",
         batch_size=8,
         max_iter=3,
         solver=solver,
