@@ -28,9 +28,10 @@ PARAMETERS = """\
         Step size of the optimizer. Five times Adam's usual 0.001: small data
         sets (tens to hundreds of sequences) then reach a good model within
         the epoch budget, and gradient clipping keeps the larger steps
-        stable. Measured on Japanese Vowels with ``pooling="last"`` (test
-        accuracy 0.965 at 0.001 in ~180 epochs against 0.97-0.98 at
-        0.003-0.01 in 50-100 epochs).
+        stable. On Japanese Vowels (``python benchmarks/accuracy.py --sets
+        JapaneseVowels --param learning_rate_init=0.001 pooling=last``,
+        3 seeds) test accuracy is 0.963 at 0.001 in 14 s and 0.977 at 0.005
+        in 6.5 s.
     alpha : float, default=0.0001
         L2 penalty, applied as the optimizer's ``weight_decay`` (decoupled
         for ``"adamw"``).
