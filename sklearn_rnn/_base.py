@@ -168,13 +168,10 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         """The torch loss class (built with ``reduction="none"``)."""
 
     def _loss_weights(self, y_encoded, sample_weight, state):
-        """Per-sample loss weights with mean 1, or None for equal weights."""
+        """Validated per-sample loss weights, or None (all equal)."""
         if sample_weight is None:
             return None
-        weights = _check_sample_weight(
-            sample_weight, y_encoded, ensure_non_negative=True
-        )
-        return _normalise(weights)
+        return _check_sample_weight(sample_weight, y_encoded, ensure_non_negative=True)
 
     # -- fitting ----------------------------------------------------------
 
@@ -223,6 +220,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         y_encoded, state = self._encode_y(y, state, classes)
         check_consistent_length(seqs.lengths, y_encoded)
         weights = self._loss_weights(y_encoded, sample_weight, state)
+        weights = None if weights is None else _normalise(weights)
 
         rng = check_random_state(self.random_state)
         seed = int(rng.randint(np.iinfo(np.int32).max))

@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_array, column_or_1d
 from torch import nn
 
 from . import _docstrings
-from ._base import BaseRNN, _normalise
+from ._base import BaseRNN
 
 _PARAMETERS = _docstrings.PARAMETERS.format(
     stratified=", stratified by class",
@@ -246,4 +246,4 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
                 "The sample weights leave only one class with positive "
                 "weight; at least 2 classes are needed to fit a classifier."
             )
-        return _normalise(weights)
+        return weights

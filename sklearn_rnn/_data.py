@@ -15,8 +15,6 @@ import scipy.sparse as sp
 import torch
 from sklearn.utils.validation import check_array, validate_data
 
-FORMS = ("3d", "2d", "ragged", "multiindex", "frame")
-
 
 @dataclass
 class Sequences:
@@ -29,7 +27,8 @@ class Sequences:
     lengths : ndarray of shape (n_samples,), int64
         Number of time steps of each sample.
     form : str
-        The form X came in, one of :data:`FORMS`.
+        The form X came in: ``"3d"``, ``"2d"``, ``"ragged"``,
+        ``"multiindex"`` or ``"frame"`` (a flat DataFrame).
     proxy : ndarray or DataFrame
         The 2-D object whose columns scikit-learn counts as features
         (``n_features_in_``, ``feature_names_in_``): X itself for 2-D
@@ -58,11 +57,6 @@ class Sequences:
     @property
     def n_step_features(self):
         return self.values.shape[1]
-
-    @property
-    def n_columns(self):
-        """What scikit-learn calls the number of features of this X."""
-        return self.proxy.shape[1]
 
     def with_values(self, values):
         """X's own form again, with new per-step ``values`` (same shape)."""
@@ -317,8 +311,9 @@ class _TensorData:
 
     def batch(self, rows):
         """Pad the samples ``rows`` to the longest of them."""
-        index = torch.from_numpy(rows).to(self.device, non_blocking=True)
-        lengths = self.lengths[torch.from_numpy(rows)]
+        rows = torch.from_numpy(rows)
+        index = rows.to(self.device, non_blocking=True)
+        lengths = self.lengths[rows]
         if self.equal_length:
             padded = self.values.view(self.shape)[index]
         else:
