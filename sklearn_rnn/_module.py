@@ -4,7 +4,11 @@ from contextlib import contextmanager
 
 import torch
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+from torch.nn.utils.rnn import (
+    PackedSequence,
+    pack_padded_sequence,
+    pad_packed_sequence,
+)
 
 #: Recurrent layers by the name of their cell.
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
@@ -128,6 +132,34 @@ class RecurrentNetwork(nn.Module):
         directions = 2 if self.rnn.bidirectional else 1
         top = hidden[-directions:]  # (directions, batch, hidden_size)
         return steps, top.transpose(0, 1).reshape(batch, -1)
+
+    def step_states(self, X, lengths):
+        """Top-layer states at every step and after the last valid step.
+
+        Parameters
+        ----------
+        X : Tensor of shape (batch, max_length, input_size)
+            Zero-padded sequences.
+        lengths : Tensor of shape (batch,)
+            Valid steps of each sequence.
+
+        Returns
+        -------
+        steps : Tensor of shape (batch, max_length, H * directions)
+            The top layer's output at each step (both directions side by
+            side), zero at padded steps.
+        last : Tensor of shape (batch, H * directions)
+            The state the ``"last"`` pooling reads: forward direction after
+            the last valid step, backward direction after the first.
+        """
+        lengths = lengths.cpu()
+        steps, last = self._states(X, lengths)
+        if isinstance(steps, PackedSequence):
+            steps, _ = pad_packed_sequence(
+                steps, batch_first=True, total_length=X.shape[1]
+            )
+        valid = (torch.arange(X.shape[1]) < lengths[:, None]).to(X.device)
+        return steps * valid[..., None], last
 
     def forward(self, X, lengths):
         """Raw outputs (logits or scaled regression targets) per sequence."""
