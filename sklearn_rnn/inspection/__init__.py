@@ -1,0 +1,10 @@
+"""Look inside a fitted RNN: training history, hidden states, attributions.
+
+The Displays need matplotlib and :func:`attribute` needs captum; both are
+optional (``pip install sklearn-rnn[inspection]``) and imported only when
+used, so this module imports without them.
+"""
+
+from ._hidden import hidden_states
+
+__all__ = ["hidden_states"]
