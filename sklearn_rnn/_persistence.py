@@ -1,0 +1,457 @@
+"""Safe persistence: one safetensors file that loads without unpickling.
+
+The file is a plain `safetensors <https://huggingface.co/docs/safetensors>`_
+file. Its tensors are the module's weights (``module.*``) and the
+optimizer's state (``optimizer.*``); its string metadata hold a JSON
+description of everything else (the estimator's class and parameters, its
+fitted attributes, the network's architecture, optimizer settings and
+training history, the versions that wrote it) with SHA-256 digests of the
+JSON and of the tensors. Loading reads JSON and raw tensor bytes only and
+rebuilds the objects from a fixed list of types, so a file can come from
+anywhere.
+"""
+
+import hashlib
+import json
+import math
+import os
+import warnings
+
+import numpy as np
+import sklearn
+import skorch
+import torch
+from safetensors import SafetensorError, safe_open
+from safetensors.torch import save_file
+from sklearn.preprocessing import LabelEncoder, StandardScaler
+from sklearn.utils.validation import check_is_fitted
+from skorch.history import History
+
+from ._module import seeded
+
+#: What the ``format`` metadata entry of every file says.
+FORMAT = "sklearn_rnn"
+
+#: Bumped whenever a file of the new layout could not be read by an older
+#: loader; ``load`` reads exactly this version.
+FORMAT_VERSION = 1
+
+#: Estimator classes ``load`` may build, by the name written in the file.
+_ESTIMATORS = {}
+
+#: Fitted scikit-learn helpers that may appear in the fitted state.
+_HELPERS = {"LabelEncoder": LabelEncoder, "StandardScaler": StandardScaler}
+
+_TAGS = ("__float__", "__tuple__", "__dict__", "__ndarray__", "__sklearn__")
+_TENSOR = "__tensor__"
+_ARRAY_KINDS = "biufUO"
+
+
+class PersistenceMixin:
+    """``save`` for the estimators; the file is read back by :func:`load`."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _ESTIMATORS[_class_name(cls)] = cls
+
+    def save(self, path):
+        """Save the fitted model to one safetensors file, readable by `load`.
+
+        The file holds the weights as safetensors and, in its metadata, a
+        JSON description of the rest: the parameters, the fitted attributes
+        (``classes_``, ``n_features_in_``, ``loss_curve_``, ...), the
+        optimizer's state, the training history, the versions of
+        sklearn_rnn and torch that wrote it and SHA-256 digests that
+        :func:`sklearn_rnn.load` checks. Unlike a pickle, loading it runs no
+        code from the file, and it loads on a CPU-only machine whatever
+        device the model was trained on.
+
+        Parameters
+        ----------
+        path : str or path-like
+            File to write (conventionally ``*.safetensors``); it is
+            overwritten if it exists.
+
+        Raises
+        ------
+        ValueError
+            If a parameter or fitted attribute cannot be written as JSON,
+            e.g. custom ``callbacks`` or a ``RandomState`` instance as
+            ``random_state``. Such a model can be saved with
+            ``joblib.dump`` (a pickle: load it only from a trusted source).
+        NotFittedError
+            If the estimator is not fitted.
+
+        See Also
+        --------
+        sklearn_rnn.load : Read the file back.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> from sklearn_rnn import RNNClassifier, load
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(20, 6, 2)).astype("float32")
+        >>> y = np.arange(20) % 2
+        >>> clf = RNNClassifier(hidden_size=4, max_iter=3, random_state=0)
+        >>> clf = clf.fit(X, y)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     path = os.path.join(tmp, "model.safetensors")
+        ...     clf.save(path)
+        ...     loaded = load(path)
+        >>> bool(np.array_equal(loaded.predict_proba(X), clf.predict_proba(X)))
+        True
+        """
+        check_is_fitted(self)
+        net = self.net_
+        params = self.get_params(deep=False)
+        tensors = {
+            f"module.{key}": value for key, value in net.module_.state_dict().items()
+        }
+        optimizer = _with_tensor_refs(net.optimizer_.state_dict(), tensors)
+        where = f"{type(self).__name__}.save"
+        description = {
+            "estimator": _class_name(type(self)),
+            "params": {
+                name: _encode(value, f"{where}: parameter {name}={value!r}")
+                for name, value in params.items()
+            },
+            "attributes": {
+                name: _encode(value, f"{where}: fitted attribute {name}")
+                for name, value in vars(self).items()
+                if name not in params and name != "net_"
+            },
+            "net": {
+                "device": str(net.device),
+                "module": _encode(net.get_params_for("module"), f"{where}: module"),
+                "optimizer": _encode(optimizer, f"{where}: optimizer state"),
+                "history": _encode(list(net.history), f"{where}: net_.history"),
+            },
+            "versions": {
+                "sklearn_rnn": _package_version(),
+                "torch": torch.__version__,
+                "skorch": skorch.__version__,
+                "scikit-learn": sklearn.__version__,
+            },
+        }
+        tensors = {
+            name: value.detach().to("cpu").contiguous()
+            for name, value in tensors.items()
+        }
+        text = json.dumps(description, allow_nan=False)
+        metadata = {
+            "format": FORMAT,
+            "format_version": str(FORMAT_VERSION),
+            "model": text,
+            "model_sha256": _sha256(text.encode("utf-8")),
+            "tensors_sha256": _tensors_sha256(tensors),
+        }
+        save_file(tensors, os.fspath(path), metadata=metadata)
+
+
+def load(path):
+    """Load a model written by ``save``, without unpickling anything.
+
+    The estimator is rebuilt with the saved parameters and fitted state, and
+    its weights are put on the device its ``device`` parameter resolves to
+    here: with ``device="auto"``, a GPU if this machine has one, else the
+    CPU. A model saved with ``device="cuda"`` loads on the CPU of a machine
+    without CUDA, with a warning; set ``device="auto"`` or ``"cpu"`` before
+    training it further there. Predictions are those of the saved model.
+    ``partial_fit`` and ``warm_start`` continue from the loaded weights,
+    and ``partial_fit`` also from the saved optimizer state (Adam's moments,
+    a lowered learning rate), as it would have in the saving process.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file written by the ``save`` method of an estimator.
+
+    Returns
+    -------
+    estimator : RNNClassifier or RNNRegressor
+        The fitted estimator.
+
+    Raises
+    ------
+    ValueError
+        If the file is not a safetensors file (truncated, corrupted, a
+        pickle or other foreign file), was not written by sklearn_rnn, comes
+        from an incompatible format version, or fails its SHA-256 check
+        (modified after it was written). The checksums detect corruption
+        and edits, not a forger, who can recompute them; safety from code
+        execution comes from the format, which holds no code.
+
+    See Also
+    --------
+    RNNClassifier.save : Write the file.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from sklearn_rnn import RNNRegressor, load
+    >>> rng = np.random.default_rng(0)
+    >>> X = [rng.normal(size=(n, 2)) for n in (4, 7, 5, 9, 6, 8)]
+    >>> y = np.array([x[:, 0].mean() for x in X])
+    >>> reg = RNNRegressor(hidden_size=4, max_iter=3, random_state=0).fit(X, y)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = os.path.join(tmp, "model.safetensors")
+    ...     reg.save(path)
+    ...     loaded = load(path)
+    >>> bool(np.array_equal(loaded.predict(X), reg.predict(X)))
+    True
+    >>> loaded.n_iter_ == reg.n_iter_
+    True
+    """
+    metadata, tensors = _read(path)
+    try:
+        return _rebuild(json.loads(metadata["model"]), tensors)
+    except (KeyError, TypeError, ValueError, AttributeError, RuntimeError) as exc:
+        raise ValueError(
+            f"{os.fspath(path)!r} passed its checksums but its model description "
+            f"cannot be read by sklearn_rnn {_package_version()}: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+
+
+# -- reading -------------------------------------------------------------------
+
+
+def _read(path):
+    """Metadata and tensors of a checked sklearn_rnn file."""
+    name = os.fspath(path)
+    try:
+        with safe_open(name, framework="pt", device="cpu") as file:
+            metadata = file.metadata() or {}
+            tensors = {key: file.get_tensor(key) for key in file.keys()}  # noqa: SIM118
+    except SafetensorError as exc:
+        raise ValueError(
+            f"{name!r} is not a model file written by sklearn_rnn's save: it "
+            f"cannot be read as safetensors ({exc}). The file is truncated or "
+            "corrupted, or it is another kind of file (a pickle or joblib file "
+            "must be read with joblib.load, and only from a trusted source)."
+        ) from exc
+    if metadata.get("format") != FORMAT:
+        raise ValueError(
+            f"{name!r} is a safetensors file, but it was not written by "
+            "sklearn_rnn's save: its metadata has no "
+            f"'format': {FORMAT!r} entry."
+        )
+    version = metadata.get("format_version")
+    if version != str(FORMAT_VERSION):
+        newer = version is not None and version.isdigit() and int(version) > 1
+        raise ValueError(
+            f"{name!r} was written in sklearn_rnn file format version "
+            f"{version}, but sklearn_rnn {_package_version()} reads format "
+            f"version {FORMAT_VERSION} only."
+            + (" Upgrade sklearn_rnn to load it." if newer else "")
+        )
+    text = metadata.get("model", "")
+    if metadata.get("model_sha256") != _sha256(text.encode("utf-8")):
+        raise ValueError(
+            f"{name!r} has been modified or corrupted: its model description "
+            "does not match the SHA-256 digest written with it."
+        )
+    if metadata.get("tensors_sha256") != _tensors_sha256(tensors):
+        raise ValueError(
+            f"{name!r} has been modified or corrupted: its weights do not "
+            "match the SHA-256 digest written with them."
+        )
+    return metadata, tensors
+
+
+def _rebuild(description, tensors):
+    """The fitted estimator that ``description`` and ``tensors`` describe."""
+    name = description["estimator"]
+    if name not in _ESTIMATORS:
+        raise ValueError(
+            f"the file holds a {name!r}, which is not an estimator class known "
+            f"to sklearn_rnn (known: {sorted(_ESTIMATORS)}); import the module "
+            "that defines it first."
+        )
+    cls = _ESTIMATORS[name]
+    params = _decode(description["params"])
+    unknown = sorted(set(params) - set(cls._get_param_names()))
+    if unknown:
+        raise ValueError(f"{cls.__name__} has no parameter(s) {unknown}.")
+    estimator = cls(**params)
+    for attr, value in _decode(description["attributes"]).items():
+        if not attr.isidentifier() or attr.startswith("__") or hasattr(cls, attr):
+            raise ValueError(f"{attr!r} cannot be a fitted attribute.")
+        setattr(estimator, attr, value)
+
+    saved = description["net"]
+    device = _device_here(estimator, saved["device"])
+    module = _decode(saved["module"])
+    net = estimator._build_net(module["input_size"], module["output_size"], device)
+    net.set_params(**{f"module__{key}": value for key, value in module.items()})
+    with seeded(0, device):  # initial weights are overwritten: keep the RNG
+        net.initialize()
+    weights = {
+        key.removeprefix("module."): value
+        for key, value in tensors.items()
+        if key.startswith("module.")
+    }
+    net.module_.load_state_dict(weights)
+    net.optimizer_.load_state_dict(_decode(saved["optimizer"], tensors))
+    net.history = History(_decode(saved["history"]))
+    estimator.net_ = net
+    return estimator
+
+
+def _device_here(estimator, saved_device):
+    """The device to load on: the estimator's, or the CPU if CUDA is missing."""
+    requested = estimator.device
+    if requested.startswith("cuda") and not torch.cuda.is_available():
+        warnings.warn(
+            f"The model was saved with device={requested!r} (its weights were "
+            f"on {saved_device!r}), but CUDA is not available here: it is "
+            "loaded on the CPU. Set device='auto' or 'cpu' before training it "
+            "further.",
+            UserWarning,
+            stacklevel=4,
+        )
+        return "cpu"
+    return estimator._resolve_device()
+
+
+# -- JSON encoding of the fitted state -----------------------------------------
+
+
+class _TensorRef:
+    """Stands for a tensor stored under ``name`` among the file's tensors."""
+
+    def __init__(self, name):
+        self.name = name
+
+
+def _with_tensor_refs(optimizer_state, tensors):
+    """The optimizer's state dict with each tensor moved into ``tensors``."""
+    state = {}
+    for index, entries in optimizer_state["state"].items():
+        state[index] = {}
+        for key, value in entries.items():
+            if isinstance(value, torch.Tensor):
+                tensors[f"optimizer.{index}.{key}"] = value
+                value = _TensorRef(f"optimizer.{index}.{key}")
+            state[index][key] = value
+    return {"state": state, "param_groups": optimizer_state["param_groups"]}
+
+
+def _encode(value, where):
+    """``value`` as JSON data; types JSON lacks become one-key tagged dicts."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        return value if math.isfinite(value) else {"__float__": repr(value)}
+    if isinstance(value, list):
+        return [_encode(item, where) for item in value]
+    if isinstance(value, tuple):
+        return {"__tuple__": [_encode(item, where) for item in value]}
+    if isinstance(value, dict):
+        if all(isinstance(key, str) and key not in (*_TAGS, _TENSOR) for key in value):
+            return {key: _encode(item, where) for key, item in value.items()}
+        items = [[_encode(k, where), _encode(v, where)] for k, v in value.items()]
+        return {"__dict__": items}
+    if isinstance(value, np.ndarray) and value.dtype.kind in _ARRAY_KINDS:
+        return {
+            "__ndarray__": {
+                "dtype": value.dtype.str,
+                "shape": list(value.shape),
+                "values": _encode(value.ravel().tolist(), where),
+            }
+        }
+    if type(value) in _HELPERS.values():
+        return {
+            "__sklearn__": {
+                "class": type(value).__name__,
+                "state": _encode(vars(value), where),
+            }
+        }
+    if isinstance(value, _TensorRef):
+        return {_TENSOR: value.name}
+    raise ValueError(
+        f"{where} cannot be written as JSON ({type(value).__name__} object), "
+        "so the model cannot be saved in the safe format. Save it with "
+        "joblib.dump(estimator, path) instead (a pickle: load it only from a "
+        "source you trust), or set the parameter to a plain value."
+    )
+
+
+def _decode(data, tensors=None):
+    """Inverse of :func:`_encode`; builds only the types listed there."""
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return data
+    if isinstance(data, list):
+        return [_decode(item, tensors) for item in data]
+    if not isinstance(data, dict):
+        raise TypeError(f"unexpected JSON value {data!r}")
+    if len(data) != 1 or next(iter(data)) not in (*_TAGS, _TENSOR):
+        return {key: _decode(item, tensors) for key, item in data.items()}
+    ((tag, body),) = data.items()
+    if tag == "__float__":
+        if body not in ("nan", "inf", "-inf"):
+            raise ValueError(f"unexpected float {body!r}")
+        return float(body)
+    if tag == "__tuple__":
+        return tuple(_decode(body, tensors))
+    if tag == "__dict__":
+        return {_decode(k, tensors): _decode(v, tensors) for k, v in body}
+    if tag == "__ndarray__":
+        return _decode_array(body)
+    if tag == "__sklearn__":
+        helper = _HELPERS[body["class"]]()
+        vars(helper).update(_decode(body["state"]))
+        return helper
+    return tensors[body]
+
+
+def _decode_array(body):
+    dtype = np.dtype(body["dtype"])
+    if dtype.kind not in _ARRAY_KINDS:
+        raise ValueError(f"unexpected array dtype {dtype}")
+    values = _decode(body["values"])
+    if dtype.kind == "O":
+        array = np.empty(len(values), dtype=object)
+        array[:] = values
+    else:
+        array = np.array(values, dtype=dtype)
+    return array.reshape(body["shape"])
+
+
+# -- small helpers ---------------------------------------------------------------
+
+
+def _class_name(cls):
+    """The name a file uses for an estimator class."""
+    if cls.__module__.split(".")[0] == "sklearn_rnn":
+        return cls.__name__
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def _tensors_sha256(tensors):
+    """One digest over every tensor's name, dtype, shape and bytes."""
+    digest = hashlib.sha256()
+    for name in sorted(tensors):
+        tensor = tensors[name].contiguous()
+        header = f"{name}|{tensor.dtype}|{list(tensor.shape)}|"
+        digest.update(header.encode("utf-8"))
+        digest.update(tensor.reshape(-1).view(torch.uint8).numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _package_version():
+    from . import __version__
+
+    return __version__
