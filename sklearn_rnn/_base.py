@@ -42,6 +42,7 @@ from ._net import (
     StoppingRule,
     ValidationScore,
 )
+from ._persistence import PersistenceMixin
 
 _DEVICE = re.compile(r"^(auto|cpu|cuda(:\d+)?|mps)$")
 
@@ -61,7 +62,7 @@ def _no_print(*args, **kwargs):
     """Sink for skorch messages when ``verbose=False``."""
 
 
-class BaseRNN(BaseEstimator, metaclass=ABCMeta):
+class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared logic of the recurrent estimators; not for direct use."""
 
     _parameter_constraints: dict = {
