@@ -1,9 +1,10 @@
 """Recurrent neural networks (Elman RNN, LSTM, GRU) as scikit-learn estimators."""
 
 from ._classifier import RNNClassifier
+from ._persistence import load
 from ._regressor import RNNRegressor
 from .preprocessing import SequenceScaler
 
 __version__ = "0.1.0"
 
-__all__ = ["RNNClassifier", "RNNRegressor", "SequenceScaler", "__version__"]
+__all__ = ["RNNClassifier", "RNNRegressor", "SequenceScaler", "__version__", "load"]
