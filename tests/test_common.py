@@ -3,6 +3,7 @@
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_rnn import RNNClassifier, RNNRegressor, SequenceScaler
+from sklearn_rnn.inspection import HiddenStateTransformer
 
 #: The only expected failure, with its reason (see CONTRACT.md). Whether it
 #: fails for a given estimator and seed is a matter of rounding luck, so it is
@@ -16,12 +17,14 @@ _SAMPLE_WEIGHT_EQUIVALENCE = {
 EXPECTED_FAILED_CHECKS = {
     RNNClassifier: _SAMPLE_WEIGHT_EQUIVALENCE,
     RNNRegressor: _SAMPLE_WEIGHT_EQUIVALENCE,
+    HiddenStateTransformer: _SAMPLE_WEIGHT_EQUIVALENCE,
 }
 
 ESTIMATORS = [
     RNNClassifier(hidden_size=8, max_iter=30, random_state=0),
     RNNRegressor(hidden_size=8, max_iter=100, random_state=0),
     SequenceScaler(),
+    HiddenStateTransformer(RNNClassifier(hidden_size=4, max_iter=5, random_state=0)),
 ]
 
 

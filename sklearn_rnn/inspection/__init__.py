@@ -6,5 +6,6 @@ used, so this module imports without them.
 """
 
 from ._hidden import hidden_states
+from ._transformer import HiddenStateTransformer
 
-__all__ = ["hidden_states"]
+__all__ = ["HiddenStateTransformer", "hidden_states"]
