@@ -5,7 +5,8 @@ optional (``pip install sklearn-rnn[inspection]``) and imported only when
 used, so this module imports without them.
 """
 
+from ._attribution import attribute
 from ._hidden import hidden_states
 from ._transformer import HiddenStateTransformer
 
-__all__ = ["HiddenStateTransformer", "hidden_states"]
+__all__ = ["HiddenStateTransformer", "attribute", "hidden_states"]
