@@ -73,6 +73,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "pooling": [StrOptions(set(POOLINGS))],
         "solver": [StrOptions(set(SOLVERS))],
+        "learning_rate": [StrOptions({"constant", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "momentum": [Interval(Real, 0, 1, closed="both")],
@@ -105,6 +106,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         dropout,
         pooling,
         solver,
+        learning_rate,
         learning_rate_init,
         alpha,
         momentum,
@@ -129,6 +131,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         self.dropout = dropout
         self.pooling = pooling
         self.solver = solver
+        self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.alpha = alpha
         self.momentum = momentum
@@ -380,10 +383,9 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             stopping = StoppingRule(
                 monitor=monitor,
                 patience=self.n_iter_no_change,
-                threshold=self.tol,
-                threshold_mode="abs",
+                tol=self.tol,
                 lower_is_better=not validate,
-                load_best=False,
+                adaptive=self.learning_rate == "adaptive",
                 sink=sink,
             )
             callbacks.append(("stopping", stopping))

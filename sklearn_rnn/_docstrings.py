@@ -24,6 +24,15 @@ PARAMETERS = """\
         from every pooling.
 {pooling_reason}    solver : {{"adam", "adamw", "sgd", "rmsprop"}}, default="adam"
         Optimizer. ``"sgd"`` uses ``momentum``.
+    learning_rate : {{"constant", "adaptive"}}, default="adaptive"
+        Learning-rate schedule, as MLPClassifier's for every solver.
+        ``"constant"``: ``learning_rate_init`` throughout, and the stopping
+        rule ends training. ``"adaptive"``: when the stopping rule fires
+        (``n_iter_no_change`` epochs without improvement by ``tol``), the
+        learning rate is divided by 5 instead, and training stops only once
+        it would fall below 1e-6. Small data sets give few optimizer steps
+        per epoch and a noisy loss, and a constant rate stops them long
+        before a good model.
     learning_rate_init : float, default=0.005
         Step size of the optimizer. Five times Adam's usual 0.001: small data
         sets (tens to hundreds of sequences) then reach a good model within

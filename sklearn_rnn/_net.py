@@ -6,7 +6,7 @@ import math
 import torch
 from sklearn.metrics import accuracy_score, r2_score
 from skorch import NeuralNet
-from skorch.callbacks import Callback, EarlyStopping
+from skorch.callbacks import Callback
 from skorch.utils import to_tensor
 
 #: Optimizers by the name of their solver.
@@ -106,19 +106,66 @@ class SequenceNet(NeuralNet):
         return losses.mean()
 
 
-class StoppingRule(EarlyStopping):
-    """skorch's EarlyStopping that records when it stopped training."""
+class StoppingRule(Callback):
+    """MLP's stopping rule, with its adaptive learning rate.
+
+    An epoch counts as a miss when the monitored value did not beat the best
+    so far by more than ``tol``. After ``patience`` misses in a row training
+    stops, unless ``adaptive``: then the learning rate is divided by
+    ``factor`` and the count starts again, and training stops only once the
+    learning rate would fall below ``min_lr``. The learning rate of each
+    epoch is recorded in the history as ``"lr"``.
+    """
+
+    def __init__(
+        self,
+        monitor="train_loss",
+        patience=10,
+        tol=1e-4,
+        lower_is_better=True,
+        adaptive=False,
+        factor=5.0,
+        min_lr=1e-6,
+        sink=print,
+    ):
+        self.monitor = monitor
+        self.patience = patience
+        self.tol = tol
+        self.lower_is_better = lower_is_better
+        self.adaptive = adaptive
+        self.factor = factor
+        self.min_lr = min_lr
+        self.sink = sink
 
     def on_train_begin(self, net, **kwargs):
-        super().on_train_begin(net, **kwargs)
         self.stopped_ = False
+        self.misses_ = 0
+        self.best_ = math.inf
 
     def on_epoch_end(self, net, **kwargs):
-        try:
-            super().on_epoch_end(net, **kwargs)
-        except KeyboardInterrupt:
-            self.stopped_ = True
-            raise
+        groups = net.optimizer_.param_groups
+        net.history.record("lr", groups[0]["lr"])
+        value = net.history[-1, self.monitor]
+        value = value if self.lower_is_better else -value
+        self.misses_ = self.misses_ + 1 if value > self.best_ - self.tol else 0
+        self.best_ = min(self.best_, value)
+        if self.misses_ < self.patience:
+            return
+        self.misses_ = 0
+        lr = groups[0]["lr"] / self.factor
+        if self.adaptive and lr >= self.min_lr:
+            for group in groups:
+                group["lr"] /= self.factor
+            self.sink(
+                f"No improvement of {self.monitor} for {self.patience} "
+                f"epochs: learning rate lowered to {lr:.3g}."
+            )
+            return
+        self.stopped_ = True
+        self.sink(
+            f"Stopping: no improvement of {self.monitor} for {self.patience} epochs."
+        )
+        raise KeyboardInterrupt
 
 
 class DivergenceError(ValueError):

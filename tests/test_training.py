@@ -239,15 +239,43 @@ def test_early_stopping_restores_best_weights(kind, tol):
 
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
 def test_stopping_rule_on_training_loss(kind, ragged):
-    """Without early stopping, training stops once the loss stops improving
-    by tol for n_iter_no_change epochs, without a ConvergenceWarning."""
+    """With a constant learning rate, training stops once the loss stops
+    improving by tol for n_iter_no_change epochs, without a
+    ConvergenceWarning. (The first epoch always improves on nothing.)"""
     X, y = ragged[0], target(kind, ragged)
-    est = estimator(kind, max_iter=50, tol=1e6, n_iter_no_change=2)
+    est = estimator(
+        kind, max_iter=50, tol=1e6, n_iter_no_change=2, learning_rate="constant"
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         est.fit(X, y)
-    assert est.n_iter_ <= 2 + 2
-    assert est.n_iter_ < 50
+    assert est.n_iter_ == 1 + 2
+    assert est.net_.history[:, "lr"] == [est.learning_rate_init] * 3
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_adaptive_learning_rate_gives_more_steps(ragged, early_stopping):
+    """The adaptive rate divides the learning rate by 5 at each plateau and
+    stops only when it would fall below 1e-6: a tiny data set whose loss
+    stalls early gets five more rounds of n_iter_no_change epochs, each at
+    a fifth of the previous rate."""
+    X, y, _ = ragged
+    est = RNNClassifier(
+        **{**FAST, "max_iter": 100},
+        tol=1e6,
+        n_iter_no_change=2,
+        learning_rate_init=0.005,
+        early_stopping=early_stopping,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        est.fit(X, y)
+    assert est.learning_rate == "adaptive"  # the default
+    lrs = est.net_.history[:, "lr"]
+    assert est.n_iter_ == len(lrs) == 1 + 2 * 6
+    expected = [0.005] + [0.005 / 5**k for k in range(6) for _ in range(2)]
+    np.testing.assert_allclose(lrs, expected)
+    assert min(lrs) >= 1e-6 > min(lrs) / 5
 
 
 def test_max_iter_reached_warns(ragged):
