@@ -112,6 +112,10 @@ def as_sequences(X):
             "Convert X with X.toarray()."
         )
     if isinstance(X, pd.DataFrame):
+        if X.shape[1] == 0:
+            raise ValueError(
+                "The DataFrame has no columns: at least 1 feature is needed."
+            )
         if isinstance(X.index, pd.MultiIndex):
             return _from_multiindex(X)
         return _from_array(X, form="frame")
@@ -123,9 +127,16 @@ def as_sequences(X):
                 "Found array with 0 sample(s) (shape=(0,)) while a minimum "
                 "of 1 is required: X holds no sequence."
             )
-        items = [np.asarray(x) for x in X]
+        items = [_as_item(x, i) for i, x in enumerate(X)]
         shapes = {x.shape for x in items}
-        if len(shapes) > 1 and all(x.ndim in (1, 2) for x in items):
+        odd = [i for i, x in enumerate(items) if x.ndim not in (1, 2)]
+        if len(shapes) > 1 and odd:
+            raise ValueError(
+                "X is read as a list of sequences of different shapes, but "
+                f"item {odd[0]} has shape {items[odd[0]].shape}: each sequence "
+                "must be an array-like of shape (T_i, n_features) or (T_i,)."
+            )
+        if len(shapes) > 1:
             seqs = _from_ragged(items)
             # with_values gives back the same container: list, tuple, array
             container = list
@@ -136,6 +147,17 @@ def as_sequences(X):
         if len(shapes) == 1 and items[0].ndim in (1, 2) and items[0].dtype != object:
             return _from_array(np.stack(items))
     return _from_array(X)
+
+
+def _as_item(x, index):
+    """One item of a list X as an array, or a clear error."""
+    try:
+        return np.asarray(x)
+    except ValueError as exc:  # e.g. nested lists of different lengths
+        raise ValueError(
+            f"Item {index} of X cannot be read as an array of shape "
+            f"(T_i, n_features) or (T_i,): {exc}"
+        ) from exc
 
 
 def _from_array(X, form=None):
@@ -197,10 +219,17 @@ def _from_multiindex(X):
             "A DataFrame with a MultiIndex must have exactly 2 levels "
             f"(sample, time); this one has {X.index.nlevels}."
         )
-    if X.shape[1] == 0:
-        raise ValueError("The DataFrame has no columns: at least 1 feature is needed.")
-    values = check_array(X, dtype=np.float32, input_name="X")
     samples, time = X.index.codes
+    levels = zip(X.index.codes, ("sample", "time"), X.index.names, strict=True)
+    for codes, level, name in levels:
+        if (codes < 0).any():
+            raise ValueError(
+                f"The {level} level of X's MultiIndex"
+                + (f" ({name!r})" if name is not None else "")
+                + f" has {int((codes < 0).sum())} missing label(s) (NaN or "
+                "None); every row needs a sample and a time label."
+            )
+    values = check_array(X, dtype=np.float32, input_name="X")
     _, first, inverse, lengths = np.unique(
         samples, return_index=True, return_inverse=True, return_counts=True
     )
