@@ -6,7 +6,15 @@ used, so this module imports without them.
 """
 
 from ._attribution import attribute
+from ._attribution_display import AttributionDisplay
 from ._hidden import hidden_states
+from ._history_display import HistoryDisplay
 from ._transformer import HiddenStateTransformer
 
-__all__ = ["HiddenStateTransformer", "attribute", "hidden_states"]
+__all__ = [
+    "AttributionDisplay",
+    "HiddenStateTransformer",
+    "HistoryDisplay",
+    "attribute",
+    "hidden_states",
+]
