@@ -83,7 +83,10 @@ def test_loaded_model_keeps_training(kind, fitted, ragged, tmp_path):
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="simulates a CPU-only load")
-def test_model_marked_cuda_loads_on_cpu_only_machine(fitted_clf, ragged, tmp_path):
+@pytest.mark.parametrize("round_trip", ROUND_TRIPS, ids=["pickle", "joblib"])
+def test_model_marked_cuda_loads_on_cpu_only_machine(
+    round_trip, fitted_clf, ragged, tmp_path
+):
     """skorch maps a net pickled on "cuda" to the CPU when CUDA is missing.
 
     (Simulated: the net is only marked as a CUDA net before pickling.)
@@ -92,7 +95,7 @@ def test_model_marked_cuda_loads_on_cpu_only_machine(fitted_clf, ragged, tmp_pat
     est = copy.deepcopy(fitted_clf)
     est.net_.device = "cuda"
     with pytest.warns(UserWarning, match=r"(?i)cuda"):
-        loaded = pickle.loads(pickle.dumps(est))
+        loaded = round_trip(est, tmp_path)
     assert str(loaded.net_.device) == "cpu"
     np.testing.assert_array_equal(loaded.predict_proba(X), fitted_clf.predict_proba(X))
 
