@@ -189,7 +189,7 @@ def test_attribution_display_from_values():
     display = AttributionDisplay(
         values, feature_names=["a", "b"], target="yes", method="occlusion"
     ).plot(cmap="viridis")
-    assert display.ax_.get_title() == "Occlusion attributions to yes"
+    assert display.ax_.get_title() == "Occlusion attributions (target yes)"
     assert display.im_.get_cmap().name == "viridis"
     with pytest.raises(ValueError, match="3 feature names for 2 features"):
         AttributionDisplay(values, feature_names=["a", "b", "c"]).plot()

@@ -98,6 +98,7 @@ class AttributionDisplay:
             The display, with the drawn artists as attributes.
         """
         plt = require("matplotlib.pyplot", "AttributionDisplay")
+        ticker = require("matplotlib.ticker", "AttributionDisplay")
         values = np.asarray(self.attributions, dtype=float)
         if values.ndim == 1:
             values = values[:, None]
@@ -119,6 +120,7 @@ class AttributionDisplay:
         )
         ax.set_xlabel("time step")
         ax.set_ylabel("feature")
+        ax.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
         n_features = values.shape[1]
         if self.feature_names is not None:
             if len(self.feature_names) != n_features:
@@ -141,7 +143,7 @@ class AttributionDisplay:
         method = METHODS.get(self.method, self.method)
         title = f"{method.capitalize()} attributions" if method else "Attributions"
         if self.target is not None:
-            title += f" to {self.target}"
+            title += f" (target {self.target})"
         if self.estimator_name is not None:
             title = f"{self.estimator_name}: {title}"
         return title

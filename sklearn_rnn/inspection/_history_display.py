@@ -100,12 +100,14 @@ class HistoryDisplay:
             The display, with the drawn artists as attributes.
         """
         plt = require("matplotlib.pyplot", "HistoryDisplay")
+        ticker = require("matplotlib.ticker", "HistoryDisplay")
         if ax is None:
             _, ax = plt.subplots()
         loss = np.asarray(self.loss_curve, dtype=float)
         epochs = np.arange(1, len(loss) + 1)
         (self.loss_line_,) = ax.plot(epochs, loss, color="C0", label="training loss")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
         ax.set_ylabel("training loss")
         handles = [self.loss_line_]
 
