@@ -156,22 +156,25 @@ def explain(estimator, X, method, target, n_steps, window):
 
 
 def _run(captum_attr, method, output, inputs, index, n_steps, window):
-    zeros = torch.zeros_like(inputs)
+    # as in prediction, one forward pass holds about 2**18 time steps
+    n_sequences = max(len(inputs), 2**18 // inputs.shape[1])
     if method == "integrated_gradients":
         explainer = captum_attr.IntegratedGradients(output)
         return explainer.attribute(
-            inputs, baselines=zeros, target=index, n_steps=n_steps
+            inputs,
+            baselines=torch.zeros_like(inputs),
+            target=index,
+            n_steps=n_steps,
+            internal_batch_size=n_sequences,
         )
     explainer = captum_attr.Occlusion(output)
-    # one forward pass holds about 1024 sequences
-    per_eval = max(1, 1024 // len(inputs))
     return explainer.attribute(
         inputs,
         sliding_window_shapes=(min(window, inputs.shape[1]), 1),
         strides=(1, 1),
         baselines=0.0,
         target=index,
-        perturbations_per_eval=per_eval,
+        perturbations_per_eval=max(1, n_sequences // len(inputs)),
     )
 
 

@@ -142,7 +142,7 @@ class HiddenStateTransformer(MetaEstimatorMixin, TransformerMixin, BaseEstimator
         return states
 
     def get_feature_names_out(self, input_features=None):
-        """Names of the output features: ``hidden0``, ``hidden1``, ...
+        """Get the output feature names: ``hidden0``, ``hidden1``, ...
 
         Parameters
         ----------
