@@ -12,6 +12,7 @@ anywhere.
 """
 
 import hashlib
+import inspect
 import json
 import math
 import os
@@ -276,17 +277,12 @@ def _rebuild(description, tensors):
     unknown = sorted(set(params) - set(cls._get_param_names()))
     if unknown:
         raise ValueError(f"{cls.__name__} has no parameter(s) {unknown}.")
-    estimator = cls(**params)
-    for attr, value in _decode(description["attributes"]).items():
-        if not attr.isidentifier() or attr.startswith("__") or hasattr(cls, attr):
-            raise ValueError(f"{attr!r} cannot be a fitted attribute.")
-        setattr(estimator, attr, value)
+    estimator = _with_attributes(cls(**params), _decode(description["attributes"]))
 
     saved = description["net"]
     device = _device_here(estimator, saved["device"])
     module = _decode(saved["module"])
-    net = estimator._build_net(module["input_size"], module["output_size"], device)
-    net.set_params(**{f"module__{key}": value for key, value in module.items()})
+    net = _build_net(estimator, module, device)
     with seeded(0, device):  # initial weights are overwritten: keep the RNG
         net.initialize()
     weights = {
@@ -299,6 +295,35 @@ def _rebuild(description, tensors):
     net.history = History(_decode(saved["history"]))
     estimator.net_ = net
     return estimator
+
+
+def _build_net(estimator, module, device):
+    """The estimator's unfitted net, with the saved module arguments.
+
+    ``BaseRNN._build_net`` takes the input and output sizes, the device and
+    any further module argument (such as ``patch_size``) by name.
+    """
+    known = {
+        "n_step_features": module["input_size"],
+        "n_outputs": module["output_size"],
+    }
+    known["device"] = device
+    names = inspect.signature(estimator._build_net).parameters
+    net = estimator._build_net(
+        **{name: known[name] if name in known else module[name] for name in names}
+    )
+    return net.set_params(**{f"module__{key}": value for key, value in module.items()})
+
+
+def _with_attributes(obj, attributes):
+    """``obj`` with its saved attributes; none may hide a class attribute."""
+    for name, value in attributes.items():
+        if not name.isidentifier() or hasattr(type(obj), name):
+            raise ValueError(
+                f"{name!r} cannot be an attribute of a {type(obj).__name__}."
+            )
+        setattr(obj, name, value)
+    return obj
 
 
 def _device_here(estimator, saved_device):
@@ -407,9 +432,7 @@ def _decode(data, tensors=None):
     if tag == "__ndarray__":
         return _decode_array(body)
     if tag == "__sklearn__":
-        helper = _HELPERS[body["class"]]()
-        vars(helper).update(_decode(body["state"]))
-        return helper
+        return _with_attributes(_HELPERS[body["class"]](), _decode(body["state"]))
     return tensors[body]
 
 

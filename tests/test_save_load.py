@@ -306,7 +306,7 @@ def _forge(field, value):
         (_forge("params", lambda p: {**p, "evil": 1}), "no parameter"),
         (
             _forge("attributes", lambda a: {**a, "predict": 1}),
-            "cannot be a fitted attribute",
+            "cannot be an attribute of a RNNClassifier",
         ),
         (
             _forge(
@@ -315,8 +315,23 @@ def _forge(field, value):
             ),
             "KeyError",
         ),
+        (
+            _forge(
+                "attributes",
+                lambda a: {
+                    **a,
+                    "_label_encoder": {
+                        "__sklearn__": {
+                            "class": "LabelEncoder",
+                            "state": {"transform": "not a method"},
+                        }
+                    },
+                },
+            ),
+            "cannot be an attribute of a LabelEncoder",
+        ),
     ],
-    ids=["class", "param", "attribute", "helper"],
+    ids=["class", "param", "attribute", "helper", "helper-attribute"],
 )
 def test_forged_description_builds_nothing_unexpected(edit, message, saved, tmp_path):
     """A file whose checksums were recomputed still builds only known types."""
