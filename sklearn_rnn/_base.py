@@ -72,6 +72,10 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         "bidirectional": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "pooling": [StrOptions(set(POOLINGS))],
+        "patch_size": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "solver": [StrOptions(set(SOLVERS))],
         "learning_rate": [StrOptions({"constant", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
@@ -105,6 +109,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         bidirectional,
         dropout,
         pooling,
+        patch_size,
         solver,
         learning_rate,
         learning_rate_init,
@@ -130,6 +135,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         self.bidirectional = bidirectional
         self.dropout = dropout
         self.pooling = pooling
+        self.patch_size = patch_size
         self.solver = solver
         self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
@@ -237,7 +243,12 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         if continuing:
             net = self._continued_net(rebuild_optimizer=not incremental)
         else:
-            net = self._build_net(seqs.n_step_features, state["n_outputs"], device)
+            net = self._build_net(
+                seqs.n_step_features,
+                state["n_outputs"],
+                device,
+                _patch_size(self.patch_size, seqs.lengths),
+            )
         net.set_params(
             callbacks=self._build_callbacks(stop=not incremental, validate=validate),
             train_split=predefined_split(valid) if validate else None,
@@ -259,6 +270,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         self._set_target_state(state)
         self.net_ = net
         self._set_history(net.history, validate)
+        self.patch_size_ = net.module__patch_size
         if net.interrupted_:
             warnings.warn(
                 f"Training was interrupted (KeyboardInterrupt) after "
@@ -287,11 +299,12 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         )
         return dataset.subset(np.sort(train)), dataset.subset(np.sort(valid))
 
-    def _build_net(self, n_step_features, n_outputs, device):
+    def _build_net(self, n_step_features, n_outputs, device, patch_size):
         return SequenceNet(
             module=RecurrentNetwork,
             module__input_size=n_step_features,
             module__output_size=n_outputs,
+            module__patch_size=patch_size,
             **{f"module__{name}": getattr(self, name) for name in _ARCHITECTURE},
             criterion=self._criterion(),
             criterion__reduction="none",
@@ -335,6 +348,8 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             for name in _ARCHITECTURE
             if getattr(self.net_, f"module__{name}") != getattr(self, name)
         ]
+        if self.patch_size not in ("auto", self.patch_size_):
+            changed.append(f"patch_size ({self.patch_size_!r} -> {self.patch_size!r})")
         if changed:
             raise ValueError(
                 "warm_start and partial_fit continue training the fitted "
@@ -444,6 +459,18 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         tags.input_tags.three_d_array = True
         tags.non_deterministic = False
         return tags
+
+
+#: With ``patch_size="auto"``, the RNN runs about this many steps over a
+#: sequence of typical (median) length.
+_AUTO_PATCH_STEPS = 32
+
+
+def _patch_size(patch_size, lengths):
+    """The patch size to build the module with."""
+    if patch_size != "auto":
+        return patch_size
+    return max(1, round(float(np.median(lengths)) / _AUTO_PATCH_STEPS))
 
 
 def _normalise(weights):

@@ -27,6 +27,12 @@ class RecurrentNetwork(nn.Module):
     (for the backward direction: after reading the sequence back to its
     first step), or the mean or maximum over the valid steps.
 
+    With ``patch_size`` w > 1 the RNN reads w consecutive time steps at a
+    time, as one input vector of ``w * input_size`` values: a sequence of
+    T steps becomes ceil(T / w) patches, the last one completed with zeros.
+    That zero fill depends only on the sequence's own length, so a
+    sequence's output still does not depend on its batch.
+
     Parameters
     ----------
     input_size : int
@@ -46,6 +52,8 @@ class RecurrentNetwork(nn.Module):
         Dropout between stacked layers and before the head.
     pooling : {"last", "mean", "max"}
         Read-out of the top layer's states over the valid steps.
+    patch_size : int
+        Consecutive time steps read as one RNN input.
     """
 
     def __init__(
@@ -58,10 +66,12 @@ class RecurrentNetwork(nn.Module):
         bidirectional=False,
         dropout=0.0,
         pooling="last",
+        patch_size=1,
     ):
         super().__init__()
+        self.patch_size = patch_size
         self.rnn = CELLS[cell](
-            input_size,
+            input_size * patch_size,
             hidden_size,
             num_layers=num_layers,
             batch_first=True,
@@ -94,7 +104,7 @@ class RecurrentNetwork(nn.Module):
         several times faster, as the CPU backward pass through a packed
         batch of many distinct lengths is slow.
         """
-        lengths = lengths.cpu()
+        X, lengths = self._patches(X, lengths.cpu())
         steps, last = self._states(X, lengths)
         if self.pooling == "last":
             return last
@@ -104,6 +114,18 @@ class RecurrentNetwork(nn.Module):
             total = (steps * valid).sum(dim=1)
             return total / lengths.to(X.device, X.dtype)[:, None]
         return steps.masked_fill(~valid, float("-inf")).amax(dim=1)
+
+    def _patches(self, X, lengths):
+        """X as patches of ``patch_size`` steps, and lengths in patches."""
+        size = self.patch_size
+        if size == 1:
+            return X, lengths
+        batch, width, features = X.shape
+        fill = -width % size
+        if fill:
+            X = nn.functional.pad(X, (0, 0, 0, fill))
+        X = X.reshape(batch, (width + fill) // size, size * features)
+        return X, (lengths + size - 1) // size
 
     def _states(self, X, lengths):
         """Top-layer states at every step (or None) and at the last valid one.
@@ -147,18 +169,22 @@ class RecurrentNetwork(nn.Module):
         -------
         steps : Tensor of shape (batch, max_length, H * directions)
             The top layer's output at each step (both directions side by
-            side), zero at padded steps.
+            side), zero at padded steps. With patches, every step of a
+            patch gets the state after that patch.
         last : Tensor of shape (batch, H * directions)
             The state the ``"last"`` pooling reads: forward direction after
             the last valid step, backward direction after the first.
         """
         lengths = lengths.cpu()
-        steps, last = self._states(X, lengths)
+        width = X.shape[1]
+        patches, patch_lengths = self._patches(X, lengths)
+        steps, last = self._states(patches, patch_lengths)
         if isinstance(steps, PackedSequence):
             steps, _ = pad_packed_sequence(
-                steps, batch_first=True, total_length=X.shape[1]
+                steps, batch_first=True, total_length=patches.shape[1]
             )
-        valid = (torch.arange(X.shape[1]) < lengths[:, None]).to(X.device)
+        steps = steps.repeat_interleave(self.patch_size, dim=1)[:, :width]
+        valid = (torch.arange(width) < lengths[:, None]).to(X.device)
         return steps * valid[..., None], last
 
     def forward(self, X, lengths):
