@@ -44,6 +44,10 @@ CONFIGS = {
         RNNClassifier,
         dict(cell="rnn", num_layers=2, pooling="last"),
     ),
+    "gru_patches_of_3_mean_regressor": (
+        RNNRegressor,
+        dict(cell="gru", patch_size=3, pooling="mean"),
+    ),
 }
 
 
