@@ -54,7 +54,9 @@ def hidden_states(estimator, X, *, all_steps=False):
     maximum or mean of the ``all_steps=True`` states instead. For a
     bidirectional network the step states hold each direction's state at
     that step, so the last step's backward half is not the backward part of
-    the last state.
+    the last state. When the network reads patches of several steps
+    (``patch_size_ > 1``), every step of a patch gets the state after that
+    patch.
 
     Examples
     --------
