@@ -1,10 +1,10 @@
-"""The bundled Japanese Vowels data set."""
+"""The bundled data sets: Japanese Vowels and the airline series."""
 
 import numpy as np
 import pytest
 from sklearn.utils import Bunch
 
-from sklearn_rnn.datasets import load_japanese_vowels
+from sklearn_rnn.datasets import load_airline, load_japanese_vowels
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +71,29 @@ def test_loads_are_independent():
     first.X_train[0][:] = 0
     second = load_japanese_vowels()
     assert np.abs(second.X_train[0]).sum() > 0
+
+
+def test_airline():
+    data = load_airline()
+    assert isinstance(data, Bunch)
+    assert data.passengers.shape == (144,)
+    assert data.passengers.dtype == np.float64
+    assert data.months.dtype == np.dtype("datetime64[M]")
+    # 144 consecutive months, January 1949 to December 1960
+    assert str(data.months[0]) == "1949-01"
+    assert str(data.months[-1]) == "1960-12"
+    np.testing.assert_array_equal(np.diff(data.months).astype(int), 1)
+    # the published series: its first and last years, and its total
+    np.testing.assert_array_equal(data.passengers[:3], [112, 118, 132])
+    np.testing.assert_array_equal(data.passengers[-3:], [461, 390, 432])
+    assert data.passengers.sum() == 40363
+    assert "Box" in data.DESCR
+
+
+def test_airline_loads_are_independent():
+    first = load_airline()
+    first.passengers[:] = 0
+    first.months[:] = np.datetime64("2000-01")
+    second = load_airline()
+    assert second.passengers[0] == 112
+    assert str(second.months[0]) == "1949-01"

@@ -69,3 +69,46 @@ def load_japanese_vowels(*, return_X_y=False):
         target_names=np.arange(1, 10),
         DESCR=descr,
     )
+
+
+def load_airline():
+    """Load the monthly airline passenger totals, 1949 to 1960 (one series).
+
+    Box and Jenkins' "Series G": international airline passengers per month,
+    in thousands, with a trend and a yearly season. It is a single series;
+    windows cut from it make a sequence-to-value regression problem (see the
+    gallery example on regression).
+
+    =================   ==========================
+    Values                                     144
+    Months                     1949-01 to 1960-12
+    Range                               104 to 622
+    =================   ==========================
+
+    Read more in ``sklearn_rnn/datasets/descr/airline.rst``.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        ``passengers``: float64 array of shape ``(144,)``, thousands of
+        passengers per month; ``months``: ``datetime64[M]`` array of shape
+        ``(144,)``; ``DESCR``.
+
+    Examples
+    --------
+    >>> from sklearn_rnn.datasets import load_airline
+    >>> data = load_airline()
+    >>> data.passengers.shape, str(data.months[0]), str(data.months[-1])
+    ((144,), '1949-01', '1960-12')
+    >>> data.passengers[:3]
+    array([112., 118., 132.])
+    """
+    package = resources.files(__package__)
+    with (
+        (package / "data" / "airline.npz").open("rb") as f,
+        np.load(f, allow_pickle=False) as npz,
+    ):
+        passengers = npz["passengers"].astype(np.float64)
+        months = npz["months"].copy()
+    descr = (package / "descr" / "airline.rst").read_text(encoding="utf-8")
+    return Bunch(passengers=passengers, months=months, DESCR=descr)
