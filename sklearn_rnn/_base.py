@@ -289,11 +289,18 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         return self
 
     def _split(self, dataset, y_encoded, seed):
-        indices = np.arange(len(dataset))
+        n_samples = len(dataset)
+        n_valid = max(2, int(np.ceil(self.validation_fraction * n_samples)))
+        if n_valid >= n_samples:
+            raise ValueError(
+                f"early_stopping=True holds out {n_valid} sequences for "
+                f"validation, which leaves none to train on with "
+                f"n_samples={n_samples}; set early_stopping=False."
+            )
         stratify = y_encoded if self._stratify_validation else None
         train, valid = train_test_split(
-            indices,
-            test_size=self.validation_fraction,
+            np.arange(n_samples),
+            test_size=n_valid,
             random_state=seed,
             stratify=stratify,
         )
@@ -461,16 +468,13 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         return tags
 
 
-#: With ``patch_size="auto"``, the RNN runs about this many steps over a
-#: sequence of typical (median) length.
-_AUTO_PATCH_STEPS = 32
-
-
 def _patch_size(patch_size, lengths):
-    """The patch size to build the module with."""
+    """The patch size to build the module with: ``"auto"`` is the square
+    root of the median length, so that the RNN runs as many steps as each
+    patch holds."""
     if patch_size != "auto":
         return patch_size
-    return max(1, round(float(np.median(lengths)) / _AUTO_PATCH_STEPS))
+    return max(1, round(float(np.median(lengths)) ** 0.5))
 
 
 def _normalise(weights):

@@ -28,12 +28,14 @@ PARAMETERS = """\
         completed with zeros. Reading a long sequence in patches shortens
         backpropagation through time by the same factor, so gradients
         survive over long sequences and each epoch is that much cheaper.
-        ``"auto"`` picks ``max(1, round(median length / 32))``: sequences
-        of up to 47 steps are read step by step, longer ones in about 32
-        patches. The fitted value is ``patch_size_``. On ArrowHead (251
-        steps, ``python benchmarks/accuracy.py --sets ArrowHead --param
-        patch_size=1``) step-by-step reading gives 0.38 test accuracy and
-        the "auto" patches of 8 steps 0.74.
+        ``"auto"`` picks the square root of the median training length
+        (rounded), so that the RNN runs about as many steps as each patch
+        holds: 1 up to 2 steps, 5 for 24 steps, 16 for 251. The fitted value
+        is ``patch_size_``. ``python benchmarks/accuracy.py --param
+        patch_size=1`` compares step-by-step reading: test accuracy on
+        ArrowHead (251 steps) rises from 0.38 to 0.71 with patches, on
+        ItalyPowerDemand (24 steps) from 0.92 to 0.97, and fits on long
+        sequences are several times faster.
     solver : {{"adam", "adamw", "sgd", "rmsprop"}}, default="adam"
         Optimizer. ``"sgd"`` uses ``momentum``.
     learning_rate : {{"constant", "adaptive"}}, default="adaptive"
@@ -71,11 +73,11 @@ PARAMETERS = """\
         improved by at least ``tol`` for ``n_iter_no_change`` consecutive
         epochs, as in :class:`~sklearn.neural_network.MLPClassifier`; with
         it, when the validation score has not.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data{stratified},
-        stop when its score (``{score}``) stops improving and restore the
-        weights of the best epoch.
-    validation_fraction : float, default=0.1
+    early_stopping : bool, default={early_stopping}
+        Hold out ``validation_fraction`` of the training data{stratified}
+        (at least 2 sequences), stop when its score (``{score}``) stops
+        improving and restore the weights of the best epoch.
+{early_stopping_reason}    validation_fraction : float, default=0.1
         Share of the training data held out when ``early_stopping=True``.
     n_iter_no_change : int, default=10
         Epochs without improvement before training stops.

@@ -11,6 +11,18 @@ from ._base import BaseRNN
 
 _PARAMETERS = _docstrings.PARAMETERS.format(
     stratified="",
+    early_stopping="True",
+    early_stopping_reason="""\
+        On by default for the regressor, unlike MLPRegressor: a small
+        regression set often carries little signal, and a network trained
+        to the end of its loss then fits noise and predicts worse than the
+        training mean, while the best validation epoch does not. On
+        CardanoSentiment (74 sequences; ``python benchmarks/accuracy.py
+        --sets CardanoSentiment --param early_stopping=False``) test RMSE
+        is 0.400 without it and 0.296 with it, against 0.300 for the
+        training mean; on Covid3Month it is 0.0425 either way, in a third
+        of the time.
+""",
     score="R^2",
     extra="",
     pooling="last",
@@ -78,7 +90,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         max_iter=200,
         shuffle=True,
         tol=0.0001,
-        early_stopping=False,
+        early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change=10,
         clip_grad_norm=1.0,

@@ -61,7 +61,8 @@ def test_patched_prediction_does_not_depend_on_the_batch(Estimator, cell):
 
 
 @pytest.mark.parametrize(
-    ("lengths", "expected"), [((5, 12, 40), 1), ((40, 100, 160), 3), ((251,), 8)]
+    ("lengths", "expected"),
+    [((1, 2, 40), 1), ((3, 8, 40), 3), ((24,), 5), ((40, 100, 160), 10), ((251,), 16)],
 )
 def test_auto_patch_size_from_the_median_length(lengths, expected):
     X_len = [np.zeros((n, 1), dtype=np.float32) for n in lengths]
