@@ -15,6 +15,8 @@ from ._base import BaseRNN
 
 _PARAMETERS = _docstrings.PARAMETERS.format(
     stratified=", stratified by class",
+    early_stopping="False",
+    early_stopping_reason="",
     score="accuracy",
     pooling="max",
     pooling_reason="""\
@@ -202,6 +204,10 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
         check_classification_targets(y)
         y = column_or_1d(y, warn=True)
+        if classes is not None:
+            classes = check_array(
+                classes, ensure_2d=False, dtype=None, input_name="classes"
+            )
         continuing = state is not None
         if state is None:
             encoder = LabelEncoder().fit(y if classes is None else classes)

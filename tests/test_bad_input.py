@@ -308,3 +308,21 @@ def test_predict_before_fit(cls, ragged):
             getattr(est, method)(X)
     with pytest.raises(NotFittedError):
         est.score(X, y)
+
+
+@pytest.mark.parametrize("dtype", [float, object])
+def test_nan_among_classes_is_refused(dtype, ragged):
+    X, y, _ = ragged
+    est = RNNClassifier(**FAST)
+    with pytest.raises(ValueError, match="contains NaN"):
+        est.partial_fit(X, y, classes=np.array([0, np.nan, 1], dtype=dtype))
+    assert not hasattr(est, "classes_")
+
+
+def test_early_stopping_on_too_few_sequences_is_refused():
+    """The hold-out has at least 2 sequences (an R^2 needs them), and the
+    regressor's default early stopping says so on tiny data."""
+    X, y = np.zeros((2, 4, 1)), np.array([0.0, 1.0])
+    with pytest.raises(ValueError, match="none to train on with n_samples=2"):
+        RNNRegressor(**FAST).fit(X, y)
+    RNNRegressor(**FAST, early_stopping=False).fit(X, y)
