@@ -468,13 +468,20 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         return tags
 
 
+#: With ``patch_size="auto"``, sequences of at least this median length are
+#: read in patches.
+_AUTO_PATCH_FROM = 64
+
+
 def _patch_size(patch_size, lengths):
-    """The patch size to build the module with: ``"auto"`` is the square
-    root of the median length, so that the RNN runs as many steps as each
+    """The patch size to build the module with. ``"auto"``: step by step
+    for short sequences; for long ones, half the square root of the median
+    length, so that the RNN runs about four times as many steps as each
     patch holds."""
     if patch_size != "auto":
         return patch_size
-    return max(1, round(float(np.median(lengths)) ** 0.5))
+    median = float(np.median(lengths))
+    return 1 if median < _AUTO_PATCH_FROM else round(median**0.5 / 2)
 
 
 def _normalise(weights):

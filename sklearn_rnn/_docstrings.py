@@ -28,14 +28,13 @@ PARAMETERS = """\
         completed with zeros. Reading a long sequence in patches shortens
         backpropagation through time by the same factor, so gradients
         survive over long sequences and each epoch is that much cheaper.
-        ``"auto"`` picks the square root of the median training length
-        (rounded), so that the RNN runs about as many steps as each patch
-        holds: 1 up to 2 steps, 5 for 24 steps, 16 for 251. The fitted value
-        is ``patch_size_``. ``python benchmarks/accuracy.py --param
-        patch_size=1`` compares step-by-step reading: test accuracy on
-        ArrowHead (251 steps) rises from 0.38 to 0.71 with patches, on
-        ItalyPowerDemand (24 steps) from 0.92 to 0.97, and fits on long
-        sequences are several times faster.
+        ``"auto"`` reads sequences whose median training length is under 64
+        steps step by step (so attributions stay per step), and longer ones
+        in patches of half the square root of the median length: 4 steps
+        for 64, 8 for 251, 19 for 1460, so the RNN runs about four times as
+        many steps as each patch holds. The fitted value is
+        ``patch_size_``. See "Why these defaults" in the performance page of
+        the docs for the measurements.
     solver : {{"adam", "adamw", "sgd", "rmsprop"}}, default="adam"
         Optimizer. ``"sgd"`` uses ``momentum``.
     learning_rate : {{"constant", "adaptive"}}, default="adaptive"

@@ -14,7 +14,16 @@ N_FEATURES = 2
 #: Fast, small settings shared by most fits. On the CPU, so that the same
 #: random_state gives bit-identical results (the contract promises that on
 #: the CPU only) even on a machine with a GPU; GPU tests name their device.
-FAST = dict(hidden_size=6, max_iter=5, batch_size=16, random_state=0, device="cpu")
+#: Step by step (patch_size=1), so that the tiny sequences here are not cut
+#: into patches; tests/test_patching.py covers patches.
+FAST = dict(
+    hidden_size=6,
+    max_iter=5,
+    batch_size=16,
+    random_state=0,
+    device="cpu",
+    patch_size=1,
+)
 
 #: Devices to run device-sensitive checks on: the CPU, and CUDA if present.
 DEVICES = ["cpu", *(["cuda"] if torch.cuda.is_available() else [])]

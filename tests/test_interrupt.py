@@ -49,7 +49,9 @@ def test_interrupt_in_first_epoch_propagates_and_changes_nothing():
 
 
 def test_stopping_rule_is_not_an_interrupt():
-    est = RNNClassifier(**params(max_iter=50, tol=1e6, n_iter_no_change=2))
+    est = RNNClassifier(
+        **params(max_iter=50, tol=1e6, n_iter_no_change=2, learning_rate="constant")
+    )
     est.fit(X, y)  # stops by the rule: no "interrupted" warning
     assert est.n_iter_ == 3  # the first epoch, then 2 without improvement
     assert not est.net_.interrupted_

@@ -54,7 +54,7 @@ def test_patches_are_consecutive_steps_side_by_side(pooling, bidirectional):
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
 def test_patched_prediction_does_not_depend_on_the_batch(Estimator, cell):
     target = y if Estimator is RNNClassifier else y.astype(float)
-    est = fit_quietly(Estimator(**FAST, cell=cell, patch_size=4), X, target)
+    est = fit_quietly(Estimator(**{**FAST, "patch_size": 4}, cell=cell), X, target)
     batched = est.predict(X)
     alone = np.concatenate([est.predict([x]) for x in X])
     np.testing.assert_allclose(batched, alone, rtol=1e-5, atol=1e-6)
@@ -62,12 +62,23 @@ def test_patched_prediction_does_not_depend_on_the_batch(Estimator, cell):
 
 @pytest.mark.parametrize(
     ("lengths", "expected"),
-    [((1, 2, 40), 1), ((3, 8, 40), 3), ((24,), 5), ((40, 100, 160), 10), ((251,), 16)],
+    [
+        ((1, 2, 40), 1),
+        ((24,), 1),
+        ((63, 63, 200), 1),
+        ((64,), 4),
+        ((40, 100, 160), 5),
+        ((251,), 8),
+    ],
 )
 def test_auto_patch_size_from_the_median_length(lengths, expected):
     X_len = [np.zeros((n, 1), dtype=np.float32) for n in lengths]
     est = fit_quietly(
-        RNNRegressor(**{**FAST, "max_iter": 1}), X_len, np.arange(len(X_len))
+        RNNRegressor(
+            **{**FAST, "max_iter": 1, "patch_size": "auto"}, early_stopping=False
+        ),
+        X_len,
+        np.arange(len(X_len)),
     )
     assert est.patch_size == "auto"
     assert est.patch_size_ == expected
@@ -75,7 +86,7 @@ def test_auto_patch_size_from_the_median_length(lengths, expected):
 
 
 def test_warm_start_keeps_or_refuses_a_new_patch_size():
-    est = fit_quietly(RNNClassifier(**FAST, patch_size=2, warm_start=True), X, y)
+    est = fit_quietly(RNNClassifier(**{**FAST, "patch_size": 2}, warm_start=True), X, y)
     before = copy.deepcopy(est.net_.module_.state_dict())
     est.set_params(patch_size=3)
     with pytest.raises(ValueError, match=r"patch_size \(2 -> 3\)"):

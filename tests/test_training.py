@@ -190,6 +190,7 @@ def test_early_stopping_attributes(kind):
         n_iter_no_change=3,
         max_iter=40,
         learning_rate_init=0.02,
+        learning_rate="constant",
     ).fit(X, y)
     assert est.best_loss_ is None
     assert len(est.validation_scores_) == est.n_iter_ == len(est.loss_curve_)
@@ -203,7 +204,7 @@ def test_early_stopping_attributes(kind):
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
 def test_no_early_stopping_attributes(kind, ragged):
     X, y = ragged[0], target(kind, ragged)
-    est = fit_quietly(estimator(kind), X, y)
+    est = fit_quietly(estimator(kind, early_stopping=False), X, y)
     assert est.validation_scores_ is None
     assert est.best_validation_score_ is None
     assert isinstance(est.best_loss_, float)
