@@ -21,11 +21,12 @@ _PARAMETERS = _docstrings.PARAMETERS.format(
     pooling="max",
     pooling_reason="""\
         Max pooling is the classifier's default because it keeps what
-        happened anywhere in a long sequence: with the default pipeline
-        (``python benchmarks/accuracy.py``, against ``--param
-        pooling=last``; 3 seeds) it raised test accuracy
-        from 0.68 to 0.95 on GunPoint, 0.91 to 0.99 on BasicMotions and 0.33
-        to 0.36 on ArrowHead, for 0.977 to 0.968 on Japanese Vowels.
+        happened anywhere in a long sequence, which the last state forgets.
+        Test accuracy of the default pipeline against ``pooling="last"``
+        (``bash benchmarks/why_defaults.sh``; 3 seeds): ArrowHead 0.710
+        against 0.566, BasicMotions 1.000 against 0.992, GunPoint 0.949
+        against 0.953; on the short ItalyPowerDemand the last state is
+        better (0.968 against 0.923).
 """,
     extra="""\
     class_weight : dict, "balanced" or None, default=None

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Each default against its alternative, on the data sets where the choice
+# matters (benchmarks/accuracy.py with one parameter changed; 3 seeds each).
+# The defaults' own row is in `python benchmarks/accuracy.py`'s full table.
+# Usage: bash benchmarks/why_defaults.sh [extra accuracy.py options, e.g. --threads 1]
+set -euo pipefail
+cd "$(dirname "$0")"
+run() { python accuracy.py "$@" | tail -n +2; }
+echo "# classifier pooling='last' (default 'max')"
+run --sets GunPoint ArrowHead ItalyPowerDemand BasicMotions --param pooling=last "$@"
+echo "# patch_size=1 (default 'auto': patches from a median of 64 steps)"
+run --sets GunPoint ArrowHead --param patch_size=1 "$@"
+echo "# learning_rate='constant' (default 'adaptive')"
+run --sets GunPoint ArrowHead PickupGestureWiimoteZ --param learning_rate=constant "$@"
+echo "# learning_rate_init=0.001 (default 0.005)"
+run --sets GunPoint JapaneseVowels --param learning_rate_init=0.001 "$@"
+echo "# regressor early_stopping=False (default True)"
+run --sets CardanoSentiment Covid3Month --param early_stopping=False "$@"
+echo "# regressor pooling='max' (default 'last')"
+run --sets CardanoSentiment Covid3Month --param pooling=max "$@"
