@@ -244,10 +244,10 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             net = self._continued_net(rebuild_optimizer=not incremental)
         else:
             net = self._build_net(
-                seqs.n_step_features,
-                state["n_outputs"],
                 device,
-                _patch_size(self.patch_size, seqs.lengths),
+                input_size=seqs.n_step_features,
+                output_size=state["n_outputs"],
+                patch_size=_patch_size(self.patch_size, seqs.lengths),
             )
         net.set_params(
             callbacks=self._build_callbacks(stop=not incremental, validate=validate),
@@ -306,13 +306,14 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         )
         return dataset.subset(np.sort(train)), dataset.subset(np.sort(valid))
 
-    def _build_net(self, n_step_features, n_outputs, device, patch_size):
+    def _build_net(self, device, **module):
+        """An unfitted net. ``module``: the module's sizes (``input_size``,
+        ``output_size``, ``patch_size``), over the estimator's architecture
+        parameters."""
+        module = {**{name: getattr(self, name) for name in _ARCHITECTURE}, **module}
         return SequenceNet(
             module=RecurrentNetwork,
-            module__input_size=n_step_features,
-            module__output_size=n_outputs,
-            module__patch_size=patch_size,
-            **{f"module__{name}": getattr(self, name) for name in _ARCHITECTURE},
+            **{f"module__{name}": value for name, value in module.items()},
             criterion=self._criterion(),
             criterion__reduction="none",
             **self._optimizer_params(device),

@@ -12,7 +12,6 @@ anywhere.
 """
 
 import hashlib
-import inspect
 import json
 import math
 import os
@@ -282,7 +281,7 @@ def _rebuild(description, tensors):
     saved = description["net"]
     device = _device_here(estimator, saved["device"])
     module = _decode(saved["module"])
-    net = _build_net(estimator, module, device)
+    net = estimator._build_net(device, **module)
     with seeded(0, device):  # initial weights are overwritten: keep the RNG
         net.initialize()
     weights = {
@@ -295,24 +294,6 @@ def _rebuild(description, tensors):
     net.history = History(_decode(saved["history"]))
     estimator.net_ = net
     return estimator
-
-
-def _build_net(estimator, module, device):
-    """The estimator's unfitted net, with the saved module arguments.
-
-    ``BaseRNN._build_net`` takes the input and output sizes, the device and
-    any further module argument (such as ``patch_size``) by name.
-    """
-    known = {
-        "n_step_features": module["input_size"],
-        "n_outputs": module["output_size"],
-    }
-    known["device"] = device
-    names = inspect.signature(estimator._build_net).parameters
-    net = estimator._build_net(
-        **{name: known[name] if name in known else module[name] for name in names}
-    )
-    return net.set_params(**{f"module__{key}": value for key, value in module.items()})
 
 
 def _with_attributes(obj, attributes):
