@@ -484,3 +484,22 @@ def test_continuing_refuses_a_new_architecture(change):
     with pytest.raises(ValueError, match="architecture cannot change"):
         est.partial_fit(X, y)
     np.testing.assert_array_equal(est.predict_proba(X), before)
+
+
+def test_regressor_default_does_not_fit_noise_worse_than_the_mean():
+    """On a target that X does not predict, the regressor's default early
+    stopping keeps it about as good as predicting the training mean, where
+    training to the end of the loss fits the noise and does worse."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(160, 10, 2)).astype(np.float32)
+    y = rng.normal(size=160)
+    baseline = np.mean((y[80:] - y[:80].mean()) ** 2)
+
+    def relative_error(**params):
+        est = RNNRegressor(hidden_size=16, max_iter=100, random_state=0, **params)
+        est.set_params(device="cpu")
+        fit_quietly(est, X[:80], y[:80])
+        return np.mean((y[80:] - est.predict(X[80:])) ** 2) / baseline
+
+    assert relative_error() < 1.1  # early_stopping=True by default
+    assert relative_error(early_stopping=False) > 1.2
