@@ -112,7 +112,7 @@ ATTRIBUTES = """\
     n_features_in_ : int
         Features per time step for sequence input; for 2-D input, the number
         of columns (time steps), as scikit-learn counts them.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Column names, when X was a DataFrame with string column names.
     patch_size_ : int
         Time steps per RNN input (``patch_size``, resolved).

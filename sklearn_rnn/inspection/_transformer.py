@@ -41,7 +41,7 @@ class HiddenStateTransformer(MetaEstimatorMixin, TransformerMixin, BaseEstimator
     n_features_in_ : int
         Features per time step (for 2-D input, its number of columns), as
         in ``estimator_``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of the features seen in :meth:`fit`, when X was a DataFrame
         with string column names.
 
