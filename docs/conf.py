@@ -37,7 +37,6 @@ nitpicky = False
 # -- API reference ---------------------------------------------------------
 
 autosummary_generate = True
-autodoc_default_options = {"members": False, "inherited-members": False}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_attributes_as_param_list = True

@@ -83,6 +83,7 @@ ax_time.set(
 )
 for ax in (ax_score, ax_time):
     ax.set_xticks(param_grid["rnnclassifier__hidden_size"], ["4", "16", "64"])
+    ax.minorticks_off()
 ax_score.legend()
 ax_time.legend(title="num_layers")
 fig.tight_layout()
