@@ -16,6 +16,10 @@ The Elman RNN's gradient through those steps is a product of 50 to 100
 Jacobians that shrink it (the *vanishing gradient*), so it never learns
 which steps matter; the gates of LSTM and GRU give the gradient an additive
 path and they solve the task. See :ref:`cells` for the equations.
+
+This is the longest example of the gallery, about two minutes on a 2-core
+CPU: 2000 sequences of 100 steps read one step at a time, 30 epochs for
+each cell. Fewer sequences or epochs leave the LSTM on its plateau.
 """
 
 # %%
