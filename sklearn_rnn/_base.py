@@ -31,6 +31,7 @@ from ._data import (
     SequenceDataset,
     as_sequences,
     check_against_fit,
+    length_ordered_batches,
     record_fit,
 )
 from ._module import CELLS, POOLINGS, RecurrentNetwork, full_precision, seeded
@@ -350,14 +351,15 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         optimizer built from the current solver settings, as in
         MLPClassifier; ``partial_fit`` keeps the optimizer and its state.
         """
+        wanted = {name: getattr(self, name) for name in _ARCHITECTURE}
+        # "auto" continues with the fitted patch size
+        auto = self.patch_size == "auto"
+        wanted["patch_size"] = self.patch_size_ if auto else self.patch_size
         changed = [
-            f"{name} ({getattr(self.net_, f'module__{name}')!r} -> "
-            f"{getattr(self, name)!r})"
-            for name in _ARCHITECTURE
-            if getattr(self.net_, f"module__{name}") != getattr(self, name)
+            f"{name} ({getattr(self.net_, f'module__{name}')!r} -> {value!r})"
+            for name, value in wanted.items()
+            if getattr(self.net_, f"module__{name}") != value
         ]
-        if self.patch_size not in ("auto", self.patch_size_):
-            changed.append(f"patch_size ({self.patch_size_!r} -> {self.patch_size!r})")
         if changed:
             raise ValueError(
                 "warm_start and partial_fit continue training the fitted "
@@ -450,16 +452,10 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         check_is_fitted(self)
         seqs = as_sequences(X)
         check_against_fit(self, seqs)
-        # Shortest first, so that each batch is padded only to its own
-        # longest; batches as large as ~2**18 time steps allow.
-        order = np.argsort(seqs.lengths, kind="stable")
-        size = max(self.batch_size, min(1024, 2**18 // max(seqs.max_length, 1)))
-        batches = BatchIterator(SequenceDataset(seqs, indices=order), size)
         result = np.empty((len(seqs), self.n_outputs_), dtype=np.float32)
         with full_precision():
-            for start, batch in zip(range(0, len(seqs), size), batches, strict=True):
-                output = self.net_.evaluation_step(batch).cpu().numpy()
-                result[order[start : start + size]] = output
+            for rows, batch in length_ordered_batches(seqs, self.batch_size):
+                result[rows] = self.net_.evaluation_step(batch).cpu().numpy()
         return result
 
     def __sklearn_tags__(self):

@@ -419,3 +419,23 @@ class BatchIterator:
         if (lengths != lengths[0]).any():
             return iter(LengthBucketSampler(lengths, size))
         return (idx.numpy() for idx in torch.randperm(n).split(size))
+
+
+#: Time steps (sequences x padded length) in one prediction batch.
+STEPS_PER_BATCH = 2**18
+
+
+def length_ordered_batches(sequences, batch_size):
+    """Yield ``(rows, batch)`` for prediction, shortest sequences first.
+
+    ``batch`` is skorch's ``(X, None)``, padded only to its own longest
+    sequence, with up to 1024 sequences (at least ``batch_size``; fewer when
+    long, about :data:`STEPS_PER_BATCH` time steps); ``rows`` are its
+    sequences' positions in the input order.
+    """
+    order = np.argsort(sequences.lengths, kind="stable")
+    longest = max(sequences.max_length, 1)
+    size = max(batch_size, min(1024, STEPS_PER_BATCH // longest))
+    batches = BatchIterator(SequenceDataset(sequences, indices=order), size)
+    for start, batch in zip(range(0, len(order), size), batches, strict=True):
+        yield order[start : start + size], batch

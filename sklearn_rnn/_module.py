@@ -108,8 +108,7 @@ class RecurrentNetwork(nn.Module):
         steps, last = self._states(X, lengths)
         if self.pooling == "last":
             return last
-        valid = torch.arange(X.shape[1]) < lengths[:, None]
-        valid = valid.to(X.device)[..., None]
+        valid = _valid_steps(X, lengths)
         if self.pooling == "mean":
             total = (steps * valid).sum(dim=1)
             return total / lengths.to(X.device, X.dtype)[:, None]
@@ -184,12 +183,17 @@ class RecurrentNetwork(nn.Module):
                 steps, batch_first=True, total_length=patches.shape[1]
             )
         steps = steps.repeat_interleave(self.patch_size, dim=1)[:, :width]
-        valid = (torch.arange(width) < lengths[:, None]).to(X.device)
-        return steps * valid[..., None], last
+        return steps * _valid_steps(X, lengths), last
 
     def forward(self, X, lengths):
         """Raw outputs (logits or scaled regression targets) per sequence."""
         return self.head(self.dropout(self.encode(X, lengths)))
+
+
+def _valid_steps(X, lengths):
+    """Mask ``(batch, max_length, 1)`` of the valid steps of padded X."""
+    valid = torch.arange(X.shape[1]) < lengths[:, None]
+    return valid.to(X.device)[..., None]
 
 
 @contextmanager

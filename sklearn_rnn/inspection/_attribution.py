@@ -6,6 +6,7 @@ import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from .._data import STEPS_PER_BATCH
 from .._module import full_precision
 from ._common import equal_length_batches, evaluating, per_sequence, rnn_sequences
 from ._optional import require
@@ -156,8 +157,8 @@ def explain(estimator, X, method, target, n_steps, window):
 
 
 def _run(captum_attr, method, output, inputs, index, n_steps, window):
-    # as in prediction, one forward pass holds about 2**18 time steps
-    n_sequences = max(len(inputs), 2**18 // inputs.shape[1])
+    # as in prediction, one forward pass holds about STEPS_PER_BATCH steps
+    n_sequences = max(len(inputs), STEPS_PER_BATCH // inputs.shape[1])
     if method == "integrated_gradients":
         explainer = captum_attr.IntegratedGradients(output)
         return explainer.attribute(

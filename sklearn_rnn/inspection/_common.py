@@ -1,5 +1,5 @@
 """What the inspection tools share: the fitted RNN behind an estimator, X
-read as its sequences, and batches of them in length order."""
+read as its sequences, and batches of sequences of one length."""
 
 from contextlib import contextmanager
 
@@ -8,7 +8,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from .._base import BaseRNN
-from .._data import BatchIterator, SequenceDataset, as_sequences, check_against_fit
+from .._data import SequenceDataset, as_sequences, check_against_fit
 
 
 def fitted_rnn(estimator, caller):
@@ -55,19 +55,6 @@ def rnn_sequences(estimator, X, caller):
     seqs = as_sequences(X)
     check_against_fit(rnn, seqs)
     return rnn, seqs
-
-
-def length_ordered_batches(rnn, seqs):
-    """Yield ``(rows, X, lengths)`` batches, shortest sequences first.
-
-    As in prediction: each batch is padded only to its own longest
-    sequence; ``rows`` are the batch's positions in the input order.
-    """
-    order = np.argsort(seqs.lengths, kind="stable")
-    size = max(rnn.batch_size, min(1024, 2**18 // max(seqs.max_length, 1)))
-    batches = BatchIterator(SequenceDataset(seqs, indices=order), size)
-    for start, (batch, _) in zip(range(0, len(seqs), size), batches, strict=True):
-        yield order[start : start + size], batch["X"], batch["lengths"]
 
 
 def equal_length_batches(seqs, size):

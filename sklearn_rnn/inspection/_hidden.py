@@ -4,8 +4,9 @@ import numpy as np
 import torch
 from sklearn.utils._param_validation import validate_params
 
+from .._data import length_ordered_batches
 from .._module import full_precision
-from ._common import evaluating, length_ordered_batches, per_sequence, rnn_sequences
+from ._common import evaluating, per_sequence, rnn_sequences
 
 
 @validate_params(
@@ -78,8 +79,11 @@ def hidden_states(estimator, X, *, all_steps=False):
     last = np.empty((len(seqs), module.head.in_features), dtype=np.float32)
     steps = [None] * len(seqs)
     with evaluating(module), torch.no_grad(), full_precision():
-        for rows, batch, lengths in length_ordered_batches(rnn, seqs):
-            batch_steps, batch_last = module.step_states(batch.to(net.device), lengths)
+        for rows, (batch, _) in length_ordered_batches(seqs, rnn.batch_size):
+            lengths = batch["lengths"]
+            batch_steps, batch_last = module.step_states(
+                batch["X"].to(net.device), lengths
+            )
             last[rows] = batch_last.cpu().numpy()
             if all_steps:
                 batch_steps = batch_steps.cpu().numpy()
