@@ -154,6 +154,11 @@ class RecurrentNetwork(nn.Module):
         top = hidden[-directions:]  # (directions, batch, hidden_size)
         return steps, top.transpose(0, 1).reshape(batch, -1)
 
+    def last_state(self, X, lengths):
+        """The top-layer state the ``"last"`` pooling reads, whatever the
+        module's pooling: ``(batch, H * directions)``."""
+        return self._states(*self._patches(X, lengths.cpu()))[1]
+
     def step_states(self, X, lengths):
         """Top-layer states at every step and after the last valid step.
 

@@ -241,7 +241,9 @@ def _read(path):
         )
     version = metadata.get("format_version")
     if version != str(FORMAT_VERSION):
-        newer = version is not None and version.isdigit() and int(version) > 1
+        newer = (
+            version is not None and version.isdigit() and int(version) > FORMAT_VERSION
+        )
         raise ValueError(
             f"{name!r} was written in sklearn_rnn file format version "
             f"{version}, but sklearn_rnn {_package_version()} reads format "

@@ -190,13 +190,22 @@ def test_pipeline_attributes_the_scaled_input(ragged):
         np.testing.assert_allclose(a, b, **TOL)
 
 
-def test_model_is_left_in_its_mode(fitted_clf, ragged):
-    module = fitted_clf.net_.module_
-    training = module.training
-    before = fitted_clf.predict_proba(ragged[0])
-    attribute(fitted_clf, ragged[0][:3])
-    assert module.training == training
-    np.testing.assert_array_equal(fitted_clf.predict_proba(ragged[0]), before)
+def test_model_is_left_in_its_mode(ragged):
+    """Attributions are computed in eval mode (no dropout) and the module's
+    mode is restored."""
+    X, y, _ = ragged
+    # two layers: dropout between them changes the outputs in train mode
+    clf = fit_quietly(RNNClassifier(**FAST, num_layers=2, dropout=0.5), X, y)
+    module = clf.net_.module_
+    before = clf.predict_proba(X)
+    result = {}
+    for training in (True, False):  # ends in eval mode, as fit left it
+        module.train(training)
+        result[training] = attribute(clf, X[:3])
+        assert module.training == training
+    for a, b in zip(result[True], result[False], strict=True):
+        np.testing.assert_allclose(a, b, **TOL)
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
 
 
 def test_bad_input(fitted_clf, ragged):

@@ -131,16 +131,19 @@ def test_regressor(fitted_reg, ragged):
 @pytest.mark.parametrize("device", DEVICES)
 def test_model_mode_and_predictions_are_left_alone(ragged, device):
     X, y, _ = ragged
-    est = fit_quietly(estimator("classifier", dropout=0.5, device=device), X, y)
+    # two layers: dropout between them reaches the states in train mode
+    est = estimator("classifier", num_layers=2, dropout=0.5, device=device)
+    est = fit_quietly(est, X, y)
     module = est.net_.module_
     before = est.predict_proba(X)
     module.train()
-    hidden_states(est, X)
+    in_train_mode = hidden_states(est, X)
     assert module.training
     module.eval()
     again = hidden_states(est, X)
     assert not module.training
     np.testing.assert_allclose(hidden_states(est, X), again)
+    np.testing.assert_allclose(in_train_mode, again)  # computed without dropout
     np.testing.assert_allclose(est.predict_proba(X), before)
 
 

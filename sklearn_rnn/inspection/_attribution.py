@@ -210,7 +210,7 @@ def _target_indices(rnn, target, n_samples):
                 f"one per sequence (shape ({n_samples},))."
             )
         known = set(rnn.classes_.tolist())
-        unknown = sorted({label for label in labels.ravel().tolist()} - known)
+        unknown = sorted(set(labels.ravel().tolist()) - known)
         if unknown:
             raise ValueError(
                 f"target {unknown} is not a class of the estimator, whose "

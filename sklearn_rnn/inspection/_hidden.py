@@ -80,15 +80,13 @@ def hidden_states(estimator, X, *, all_steps=False):
     steps = [None] * len(seqs)
     with evaluating(module), torch.no_grad(), full_precision():
         for rows, (batch, _) in length_ordered_batches(seqs, rnn.batch_size):
-            lengths = batch["lengths"]
-            batch_steps, batch_last = module.step_states(
-                batch["X"].to(net.device), lengths
-            )
-            last[rows] = batch_last.cpu().numpy()
-            if all_steps:
-                batch_steps = batch_steps.cpu().numpy()
-                for row, states, n in zip(
-                    rows, batch_steps, lengths.tolist(), strict=True
-                ):
-                    steps[row] = states[:n]
+            X_batch, lengths = batch["X"].to(net.device), batch["lengths"]
+            if not all_steps:
+                last[rows] = module.last_state(X_batch, lengths).cpu().numpy()
+                continue
+            batch_steps, _ = module.step_states(X_batch, lengths)
+            for row, states, n in zip(
+                rows, batch_steps.cpu().numpy(), lengths.tolist(), strict=True
+            ):
+                steps[row] = states[:n]
     return per_sequence(steps, seqs) if all_steps else last

@@ -103,11 +103,7 @@ class HiddenStateTransformer(MetaEstimatorMixin, TransformerMixin, BaseEstimator
         self : object
             The fitted transformer.
         """
-        estimator = clone(self.estimator)
-        if sample_weight is None:
-            estimator.fit(X, y)
-        else:
-            estimator.fit(X, y, sample_weight=sample_weight)
+        estimator = clone(self.estimator).fit(X, y, sample_weight=sample_weight)
         self.estimator_ = estimator
         self.n_features_in_ = estimator.n_features_in_
         if hasattr(estimator, "feature_names_in_"):
