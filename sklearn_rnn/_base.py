@@ -447,11 +447,16 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
 
     # -- prediction -------------------------------------------------------
 
-    def _forward(self, X):
-        """Raw network outputs for X, shape (n_samples, n_outputs)."""
+    def _checked_sequences(self, X):
+        """X read as sequences, checked against the fitted model."""
         check_is_fitted(self)
         seqs = as_sequences(X)
         check_against_fit(self, seqs)
+        return seqs
+
+    def _forward(self, X):
+        """Raw network outputs for X, shape (n_samples, n_outputs)."""
+        seqs = self._checked_sequences(X)
         result = np.empty((len(seqs), self.n_outputs_), dtype=np.float32)
         with full_precision():
             for rows, batch in length_ordered_batches(seqs, self.batch_size):

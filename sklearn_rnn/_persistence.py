@@ -44,6 +44,8 @@ _HELPERS = {"LabelEncoder": LabelEncoder, "StandardScaler": StandardScaler}
 
 _TAGS = ("__float__", "__tuple__", "__dict__", "__ndarray__", "__sklearn__")
 _TENSOR = "__tensor__"
+#: Keys that mark an encoded value; a plain dict may not use them.
+_RESERVED = (*_TAGS, _TENSOR)
 _ARRAY_KINDS = "biufUO"
 
 
@@ -364,7 +366,7 @@ def _encode(value, where):
     if isinstance(value, tuple):
         return {"__tuple__": [_encode(item, where) for item in value]}
     if isinstance(value, dict):
-        if all(isinstance(key, str) and key not in (*_TAGS, _TENSOR) for key in value):
+        if all(isinstance(key, str) and key not in _RESERVED for key in value):
             return {key: _encode(item, where) for key, item in value.items()}
         items = [[_encode(k, where), _encode(v, where)] for k, v in value.items()]
         return {"__dict__": items}
@@ -401,7 +403,7 @@ def _decode(data, tensors=None):
         return [_decode(item, tensors) for item in data]
     if not isinstance(data, dict):
         raise TypeError(f"unexpected JSON value {data!r}")
-    if len(data) != 1 or next(iter(data)) not in (*_TAGS, _TENSOR):
+    if len(data) != 1 or next(iter(data)) not in _RESERVED:
         return {key: _decode(item, tensors) for key, item in data.items()}
     ((tag, body),) = data.items()
     if tag == "__float__":

@@ -150,8 +150,9 @@ def explain(estimator, X, method, target, n_steps, window):
                 index = torch.as_tensor(chosen[rows], device=inputs.device)
             result = _run(captum_attr, method, output, inputs, index, n_steps, window)
             indices[rows] = index.cpu().numpy()
-            for row, values in zip(rows, result.detach().cpu().numpy(), strict=True):
-                attributions[row] = values.astype(np.float32, copy=False)
+            result = result.detach().cpu().numpy().astype(np.float32, copy=False)
+            for row, values in zip(rows, result, strict=True):
+                attributions[row] = values
     targets = rnn.classes_[indices] if hasattr(rnn, "classes_") else indices
     return per_sequence(attributions, seqs), targets
 

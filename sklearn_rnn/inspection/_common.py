@@ -8,7 +8,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from .._base import BaseRNN
-from .._data import SequenceDataset, as_sequences, check_against_fit
+from .._data import SequenceDataset
 
 
 def fitted_rnn(estimator, caller):
@@ -52,9 +52,7 @@ def rnn_sequences(estimator, X, caller):
     rnn, head = fitted_rnn(estimator, caller)
     if head is not None:
         X = head.transform(X)
-    seqs = as_sequences(X)
-    check_against_fit(rnn, seqs)
-    return rnn, seqs
+    return rnn, rnn._checked_sequences(X)
 
 
 def equal_length_batches(seqs, size):
