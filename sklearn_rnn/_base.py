@@ -34,7 +34,14 @@ from ._data import (
     length_ordered_batches,
     record_fit,
 )
-from ._module import CELLS, POOLINGS, RecurrentNetwork, full_precision, seeded
+from ._module import (
+    CELLS,
+    POOLINGS,
+    RecurrentNetwork,
+    batch_invariant,
+    full_precision,
+    seeded,
+)
 from ._net import (
     FUSED_SOLVERS,
     SOLVERS,
@@ -458,9 +465,11 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         """Raw network outputs for X, shape (n_samples, n_outputs)."""
         seqs = self._checked_sequences(X)
         result = np.empty((len(seqs), self.n_outputs_), dtype=np.float32)
-        with full_precision():
-            for rows, batch in length_ordered_batches(seqs, self.batch_size):
-                result[rows] = self.net_.evaluation_step(batch).cpu().numpy()
+        module = batch_invariant(self.net_.module_)
+        with full_precision(), torch.inference_mode():
+            for rows, (batch, _) in length_ordered_batches(seqs, self.batch_size):
+                X = batch["X"].to(self.net_.device)
+                result[rows] = module(X, batch["lengths"]).cpu().numpy()
         return result
 
     def __sklearn_tags__(self):

@@ -17,6 +17,19 @@ CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 #: How the hidden states of a sequence become one vector for the head.
 POOLINGS = ("last", "mean", "max")
 
+#: Fewest sequences an evaluation batch is run with, and the multiple that
+#: :func:`batch_invariant` rounds the hidden and output sizes up to. CPU
+#: matrix kernels take other code paths, with other float32 rounding, for a
+#: handful of rows, and for sizes that are not a multiple of the vector
+#: width they round a row by its position in the batch; so a sequence alone
+#: would differ from the same sequence in a batch in the last bits. With
+#: both, measured bit-identical for every batch size and position
+#: (RNN, GRU and LSTM cells, 1 and 2 layers, every pooling, hidden sizes 1
+#: to 64), with 1 and 2 threads, under AVX-512, AVX2 and SSE4.2 kernels:
+#: ``python benchmarks/batch_invariance.py``.
+MIN_EVAL_ROWS = 8
+EVAL_SIZE_MULTIPLE = 16
+
 
 class RecurrentNetwork(nn.Module):
     """A stacked (bi)directional RNN, LSTM or GRU with a linear read-out.
@@ -110,7 +123,11 @@ class RecurrentNetwork(nn.Module):
             return last
         valid = _valid_steps(X, lengths)
         if self.pooling == "mean":
-            total = (steps * valid).sum(dim=1)
+            # a running sum read at the last valid step: the same additions
+            # in the same order whatever the batch's width and size (a
+            # sum over the padded axis is vectorised by shape)
+            last = (lengths - 1).to(X.device)
+            total = steps.cumsum(dim=1)[torch.arange(len(last)), last]
             return total / lengths.to(X.device, X.dtype)[:, None]
         return steps.masked_fill(~valid, float("-inf")).amax(dim=1)
 
@@ -157,7 +174,9 @@ class RecurrentNetwork(nn.Module):
     def last_state(self, X, lengths):
         """The top-layer state the ``"last"`` pooling reads, whatever the
         module's pooling: ``(batch, H * directions)``."""
-        return self._states(*self._patches(X, lengths.cpu()))[1]
+        n = X.shape[0]
+        X, lengths = self._eval_rows(X, lengths.cpu())
+        return self._states(*self._patches(X, lengths))[1][:n]
 
     def step_states(self, X, lengths):
         """Top-layer states at every step and after the last valid step.
@@ -179,8 +198,8 @@ class RecurrentNetwork(nn.Module):
             The state the ``"last"`` pooling reads: forward direction after
             the last valid step, backward direction after the first.
         """
-        lengths = lengths.cpu()
-        width = X.shape[1]
+        n, width = X.shape[0], X.shape[1]
+        X, lengths = self._eval_rows(X, lengths.cpu())
         patches, patch_lengths = self._patches(X, lengths)
         steps, last = self._states(patches, patch_lengths)
         if isinstance(steps, PackedSequence):
@@ -188,11 +207,102 @@ class RecurrentNetwork(nn.Module):
                 steps, batch_first=True, total_length=patches.shape[1]
             )
         steps = steps.repeat_interleave(self.patch_size, dim=1)[:, :width]
-        return steps * _valid_steps(X, lengths), last
+        return (steps * _valid_steps(X, lengths))[:n], last[:n]
 
     def forward(self, X, lengths):
         """Raw outputs (logits or scaled regression targets) per sequence."""
-        return self.head(self.dropout(self.encode(X, lengths)))
+        n = X.shape[0]
+        X, lengths = self._eval_rows(X, lengths.cpu())
+        return self.head(self.dropout(self.encode(X, lengths)))[:n]
+
+    def _eval_rows(self, X, lengths):
+        """In evaluation mode, X and lengths with at least
+        :data:`MIN_EVAL_ROWS` sequences (zero sequences of full width added),
+        so that a sequence's output does not depend on its batch."""
+        missing = MIN_EVAL_ROWS - X.shape[0]
+        if self.training or missing <= 0:
+            return X, lengths
+        X = torch.cat([X, X.new_zeros((missing, *X.shape[1:]))])
+        lengths = torch.cat([lengths, lengths.new_full((missing,), X.shape[1])])
+        return X, lengths
+
+
+def batch_invariant(module):
+    """An evaluation copy of ``module`` whose output for a sequence does not
+    depend on the other sequences of its batch, to the bit.
+
+    The hidden units and outputs are completed with zero weights up to a
+    multiple of :data:`EVAL_SIZE_MULTIPLE` (units that stay exactly zero,
+    so the function computed is the same) and the outputs of those extra
+    units are cut off again.
+
+    Parameters
+    ----------
+    module : RecurrentNetwork
+        A trained network; it is not changed.
+
+    Returns
+    -------
+    nn.Module
+        In evaluation mode, on the module's device, called as
+        ``copy(X, lengths)`` like ``module``.
+    """
+    rnn, head = module.rnn, module.head
+    size, outputs = rnn.hidden_size, head.out_features
+    wide, wide_outputs = _round_up(size), _round_up(outputs)
+    cell = next(name for name, kind in CELLS.items() if isinstance(rnn, kind))
+    with torch.device("meta"):  # no initial weights drawn: the RNG is untouched
+        padded = RecurrentNetwork(
+            rnn.input_size // module.patch_size,
+            wide_outputs,
+            cell=cell,
+            hidden_size=wide,
+            num_layers=rnn.num_layers,
+            bidirectional=rnn.bidirectional,
+            pooling=module.pooling,
+            patch_size=module.patch_size,
+        )
+    weights = {}
+    for name, value in rnn.named_parameters():
+        value = _widen(value, 0, size, wide)  # every gate's block of units
+        if name.startswith("weight_hh"):
+            value = _widen(value, 1, size, wide)
+        elif name.startswith("weight_ih") and not name.startswith("weight_ih_l0"):
+            value = _widen(value, 1, size, wide)  # the layer below's units
+        weights[f"rnn.{name}"] = value
+    weights["head.weight"] = _widen(
+        _widen(head.weight, 1, size, wide), 0, outputs, wide_outputs
+    )
+    weights["head.bias"] = _widen(head.bias, 0, outputs, wide_outputs)
+    padded = padded.to_empty(device=head.weight.device)
+    padded.load_state_dict(weights)
+    return _FirstOutputs(padded, outputs).eval()
+
+
+class _FirstOutputs(nn.Module):
+    """A network's first ``n`` outputs."""
+
+    def __init__(self, network, n):
+        super().__init__()
+        self.network = network
+        self.n = n
+
+    def forward(self, X, lengths):
+        return self.network(X, lengths)[:, : self.n]
+
+
+def _round_up(size):
+    return -(-size // EVAL_SIZE_MULTIPLE) * EVAL_SIZE_MULTIPLE
+
+
+def _widen(weight, dim, size, wide):
+    """``weight`` with each block of ``size`` entries along ``dim`` completed
+    with zeros to ``wide`` entries."""
+    blocks = weight.detach().split(size, dim=dim)
+    shape = list(weight.shape)
+    shape[dim] = wide - size
+    zeros = weight.new_zeros(shape)
+    return torch.cat([part for block in blocks for part in (block, zeros)], dim=dim)
 
 
 def _valid_steps(X, lengths):

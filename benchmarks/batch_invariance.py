@@ -1,0 +1,102 @@
+"""Is a sequence's output the same, to the bit, alone and in any batch?
+
+For each architecture, the output of one sequence is computed (by the
+evaluation copy that ``predict`` runs, ``_module.batch_invariant``) in
+batches of 2 to ``--max-batch`` sequences (the others random, of other
+lengths) and its bytes compared with its output alone. Run it under several
+kernel choices, as ``tests/test_batch_invariance.py`` does::
+
+    python benchmarks/batch_invariance.py
+    ATEN_CPU_CAPABILITY=avx2 python benchmarks/batch_invariance.py
+    ATEN_CPU_CAPABILITY=default python benchmarks/batch_invariance.py
+    MKL_ENABLE_INSTRUCTIONS=AVX2 DNNL_MAX_CPU_ISA=AVX2 \\
+        python benchmarks/batch_invariance.py --threads 2
+
+Prints one line per architecture that is not invariant and exits 1 if
+there is one. Bidirectional networks on ragged batches are packed, and the
+packed kernels round by batch composition: they are reported, not counted
+(``--strict`` counts them).
+"""
+
+import argparse
+import sys
+
+import torch
+
+from sklearn_rnn._module import RecurrentNetwork, batch_invariant
+
+#: (cell, hidden_size, input_size, num_layers, bidirectional, ragged, pooling)
+ARCHITECTURES = [
+    (cell, hidden, inputs, layers, False, ragged, pooling)
+    for cell in ("gru", "lstm", "rnn")
+    for hidden, inputs, layers in ((16, 3, 1), (64, 12, 2), (5, 1, 1), (6, 2, 2), (9, 7, 1))
+    for ragged in (False, True)
+    for pooling in ("last", "mean", "max")
+] + [
+    (cell, hidden, inputs, layers, True, False, "last")
+    for cell in ("gru", "lstm", "rnn")
+    for hidden, inputs, layers in ((16, 3, 1), (32, 4, 2), (6, 2, 1))
+]
+
+PACKED = [("gru", 16, 3, 1, True, True, "last"), ("lstm", 32, 4, 2, True, True, "max")]
+
+
+def batch_sizes_that_differ(architecture, max_batch, width=25):
+    """Batch sizes at which sequence 0's output differs from its output
+    alone (padded to its own length only)."""
+    cell, hidden, inputs, layers, bidirectional, ragged, pooling = architecture
+    module = RecurrentNetwork(
+        inputs,
+        3,
+        cell=cell,
+        hidden_size=hidden,
+        num_layers=layers,
+        bidirectional=bidirectional,
+        pooling=pooling,
+    )
+    module = batch_invariant(module)  # what predict runs
+    X = torch.randn(max_batch, width, inputs)
+    if ragged:
+        lengths = torch.randint(3, width + 1, (max_batch,))
+        lengths[0] = width // 2
+    else:
+        lengths = torch.full((max_batch,), width)
+    X = X * (torch.arange(width)[None, :, None] < lengths[:, None, None])
+    changes = []
+    with torch.inference_mode():
+        alone = module(X[:1, : lengths[0]], lengths[:1]).numpy().tobytes()
+        for size in range(2, max_batch + 1):
+            longest = int(lengths[:size].max())
+            out = module(X[:size, :longest], lengths[:size])[:1].numpy().tobytes()
+            if out != alone:
+                changes.append(size)
+    return changes
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--max-batch", type=int, default=40)
+    parser.add_argument("--strict", action="store_true")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    failed = 0
+    for architecture in ARCHITECTURES + PACKED:
+        changes = batch_sizes_that_differ(architecture, args.max_batch)
+        if changes:
+            counted = args.strict or architecture not in PACKED
+            failed += counted
+            note = "" if counted else " (packed: reported only)"
+            print(f"{architecture}: output changes at batch sizes {changes}{note}")
+    capability = torch.backends.cpu.get_cpu_capability()
+    print(
+        f"{len(ARCHITECTURES) + len(PACKED)} architectures, batches of 1 to "
+        f"{args.max_batch}, {args.threads} thread(s), {capability} kernels: "
+        f"{failed} not invariant"
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
