@@ -29,7 +29,13 @@ from sklearn_rnn._module import RecurrentNetwork, batch_invariant
 ARCHITECTURES = [
     (cell, hidden, inputs, layers, False, ragged, pooling)
     for cell in ("gru", "lstm", "rnn")
-    for hidden, inputs, layers in ((16, 3, 1), (64, 12, 2), (5, 1, 1), (6, 2, 2), (9, 7, 1))
+    for hidden, inputs, layers in (
+        (16, 3, 1),
+        (64, 12, 2),
+        (5, 1, 1),
+        (6, 2, 2),
+        (9, 7, 1),
+    )
     for ragged in (False, True)
     for pooling in ("last", "mean", "max")
 ] + [

@@ -11,10 +11,14 @@ rebuilds the objects from a fixed list of types, so a file can come from
 anywhere.
 """
 
+import contextlib
+import errno
 import hashlib
 import json
 import math
 import os
+import secrets
+import stat
 import warnings
 
 import numpy as np
@@ -22,7 +26,7 @@ import sklearn
 import skorch
 import torch
 from safetensors import SafetensorError, safe_open
-from safetensors.torch import save_file
+from safetensors.torch import save as _serialize
 from sklearn.preprocessing import LabelEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 from skorch.history import History
@@ -72,7 +76,11 @@ class PersistenceMixin:
         ----------
         path : str or path-like
             File to write (conventionally ``*.safetensors``); it is
-            overwritten if it exists.
+            overwritten if it exists. The file is written whole to a
+            temporary file in the same folder, which then replaces ``path``:
+            a save that fails leaves ``path`` as it was (unless the folder
+            is read-only and the file is not: it is then overwritten in
+            place).
 
         Raises
         ------
@@ -81,6 +89,16 @@ class PersistenceMixin:
             e.g. custom ``callbacks`` or a ``RandomState`` instance as
             ``random_state``. Such a model can be saved with
             ``joblib.dump`` (a pickle: load it only from a trusted source).
+            Also if ``path`` contains a null byte.
+        TypeError
+            If ``path`` is not a str, bytes or path-like object.
+        OSError
+            If the file cannot be written; its ``filename`` is ``path``:
+            `FileNotFoundError` if the folder does not exist,
+            `IsADirectoryError` if ``path`` is a folder,
+            `PermissionError` without permission to write there,
+            `NotADirectoryError` if a parent of ``path`` is a file, a plain
+            `OSError` for a full disk or a read-only file system.
         NotFittedError
             If the estimator is not fitted.
 
@@ -106,6 +124,7 @@ class PersistenceMixin:
         True
         """
         check_is_fitted(self)
+        name = _path_name(path, f"{type(self).__name__}.save")
         net = self.net_
         params = self.get_params(deep=False)
         tensors = {
@@ -137,9 +156,10 @@ class PersistenceMixin:
                 "scikit-learn": sklearn.__version__,
             },
         }
+        # Copies: the file never shares memory with the fitted model.
         tensors = {
-            name: value.detach().to("cpu").contiguous()
-            for name, value in tensors.items()
+            key: value.detach().to("cpu").clone(memory_format=torch.contiguous_format)
+            for key, value in tensors.items()
         }
         text = json.dumps(description, allow_nan=False)
         metadata = {
@@ -149,7 +169,14 @@ class PersistenceMixin:
             "model_sha256": _sha256(text.encode("utf-8")),
             "tensors_sha256": _tensors_sha256(tensors),
         }
-        save_file(tensors, os.fspath(path), metadata=metadata)
+        try:
+            data = _serialize(tensors, metadata=metadata)
+        except (SafetensorError, RuntimeError, ValueError, TypeError) as exc:
+            raise ValueError(
+                f"{where}: the model cannot be written as safetensors: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+        _write_atomically(name, data)
 
 
 def load(path):
@@ -178,12 +205,21 @@ def load(path):
     Raises
     ------
     ValueError
-        If the file is not a safetensors file (truncated, corrupted, a
-        pickle or other foreign file), was not written by sklearn_rnn, comes
-        from an incompatible format version, or fails its SHA-256 check
-        (modified after it was written). The checksums detect corruption
-        and edits, not a forger, who can recompute them; safety from code
-        execution comes from the format, which holds no code.
+        If the file is not a safetensors file (empty, truncated, corrupted,
+        a pickle or other foreign file, not a regular file), was not written
+        by sklearn_rnn, comes from an incompatible format version, fails its
+        SHA-256 check (modified after it was written) or describes a model
+        that cannot be rebuilt. The checksums detect corruption and edits,
+        not a forger, who can recompute them; safety from code execution
+        comes from the format, which holds no code. Also if ``path``
+        contains a null byte.
+    TypeError
+        If ``path`` is not a str, bytes or path-like object.
+    OSError
+        If the file cannot be read; its ``filename`` is ``path``:
+        `FileNotFoundError` if it does not exist, `IsADirectoryError` if
+        ``path`` is a folder, `PermissionError` without permission to read
+        it, `NotADirectoryError` if a parent of ``path`` is a file.
 
     See Also
     --------
@@ -207,12 +243,15 @@ def load(path):
     >>> loaded.n_iter_ == reg.n_iter_
     True
     """
-    metadata, tensors = _read(path)
+    name = _path_name(path, "load")
+    text, tensors = _read(name)
     try:
-        return _rebuild(json.loads(metadata["model"]), tensors)
-    except (KeyError, TypeError, ValueError, AttributeError, RuntimeError) as exc:
+        return _rebuild(json.loads(text), tensors)
+    except Warning:  # e.g. the CPU fallback's warning, under -W error
+        raise
+    except Exception as exc:  # whatever a forged file provokes
         raise ValueError(
-            f"{os.fspath(path)!r} passed its checksums but its model description "
+            f"{name!r} passed its checksums but its model description "
             f"cannot be read by sklearn_rnn {_package_version()}: "
             f"{type(exc).__name__}: {exc}"
         ) from exc
@@ -221,19 +260,22 @@ def load(path):
 # -- reading -------------------------------------------------------------------
 
 
-def _read(path):
-    """Metadata and tensors of a checked sklearn_rnn file."""
-    name = os.fspath(path)
+def _read(name):
+    """The model description and the tensors of a checked sklearn_rnn file."""
+    _check_readable(name)
     try:
         with safe_open(name, framework="pt", device="cpu") as file:
             metadata = file.metadata() or {}
             tensors = {key: file.get_tensor(key) for key in file.keys()}  # noqa: SIM118
-    except SafetensorError as exc:
+    except OSError as exc:
+        raise _os_error(exc, "Cannot load a model", name) from exc
+    except Exception as exc:  # SafetensorError and the like
         raise ValueError(
             f"{name!r} is not a model file written by sklearn_rnn's save: it "
-            f"cannot be read as safetensors ({exc}). The file is truncated or "
-            "corrupted, or it is another kind of file (a pickle or joblib file "
-            "must be read with joblib.load, and only from a trusted source)."
+            f"cannot be read as safetensors ({type(exc).__name__}: {exc}). The "
+            "file is truncated or corrupted, or it is another kind of file (a "
+            "pickle or joblib file must be read with joblib.load, and only "
+            "from a trusted source)."
         ) from exc
     if metadata.get("format") != FORMAT:
         raise ValueError(
@@ -258,12 +300,19 @@ def _read(path):
             f"{name!r} has been modified or corrupted: its model description "
             "does not match the SHA-256 digest written with it."
         )
-    if metadata.get("tensors_sha256") != _tensors_sha256(tensors):
+    try:
+        digest = _tensors_sha256(tensors)
+    except Exception as exc:  # tensors of an unusual dtype
+        raise ValueError(
+            f"{name!r} is not a model file written by sklearn_rnn's save: its "
+            f"tensors cannot be checked ({type(exc).__name__}: {exc})."
+        ) from exc
+    if metadata.get("tensors_sha256") != digest:
         raise ValueError(
             f"{name!r} has been modified or corrupted: its weights do not "
             "match the SHA-256 digest written with them."
         )
-    return metadata, tensors
+    return text, tensors
 
 
 def _rebuild(description, tensors):
@@ -295,9 +344,36 @@ def _rebuild(description, tensors):
     }
     net.module_.load_state_dict(weights)
     net.optimizer_.load_state_dict(_decode(saved["optimizer"], tensors))
+    _check_optimizer_state(net.optimizer_)
     net.history = History(_decode(saved["history"]))
     estimator.net_ = net
     return estimator
+
+
+def _check_optimizer_state(optimizer):
+    """Each state entry is None, a scalar or a tensor of its parameter's shape.
+
+    That holds for every solver's state (steps, moments, momentum buffers);
+    torch does not check it, and a wrong shape would fail only later, in
+    the middle of ``partial_fit``.
+    """
+    for group in optimizer.param_groups:
+        for param in group["params"]:
+            for key, value in optimizer.state.get(param, {}).items():
+                if value is None or (
+                    isinstance(value, torch.Tensor)
+                    and (value.dim() == 0 or value.shape == param.shape)
+                ):
+                    continue
+                shape = (
+                    list(value.shape)
+                    if isinstance(value, torch.Tensor)
+                    else type(value).__name__
+                )
+                raise ValueError(
+                    f"the optimizer state {key!r} of a parameter of shape "
+                    f"{list(param.shape)} is {shape}."
+                )
 
 
 def _with_attributes(obj, attributes):
@@ -312,19 +388,23 @@ def _with_attributes(obj, attributes):
 
 
 def _device_here(estimator, saved_device):
-    """The device to load on: the estimator's, or the CPU if CUDA is missing."""
+    """The device to load on: the estimator's, or the CPU where this machine
+    cannot serve it (no CUDA, no such CUDA device, no MPS)."""
     requested = estimator.device
-    if requested.startswith("cuda") and not torch.cuda.is_available():
+    try:
+        return estimator._resolve_device()
+    except ValueError as exc:
+        reason = str(exc).partition(" but ")[2].split(";")[0].rstrip(".")
+        if requested.startswith("cuda") and not torch.cuda.is_available():
+            reason = "CUDA is not available here"
         warnings.warn(
             f"The model was saved with device={requested!r} (its weights were "
-            f"on {saved_device!r}), but CUDA is not available here: it is "
-            "loaded on the CPU. Set device='auto' or 'cpu' before training it "
-            "further.",
+            f"on {saved_device!r}), but {reason or exc}: it is loaded on the "
+            "CPU. Set device='auto' or 'cpu' before training it further.",
             UserWarning,
             stacklevel=4,
         )
         return "cpu"
-    return estimator._resolve_device()
 
 
 # -- JSON encoding of the fitted state -----------------------------------------
@@ -432,6 +512,165 @@ def _decode_array(body):
     else:
         array = np.array(values, dtype=dtype)
     return array.reshape(body["shape"])
+
+
+# -- the file system -------------------------------------------------------------
+
+
+def _path_name(path, where):
+    """``path`` as a str file name, or TypeError / ValueError naming ``path``."""
+    try:
+        name = os.fspath(path)
+    except TypeError:
+        raise TypeError(
+            f"{where}: path must be a file name (str, bytes or os.PathLike), "
+            f"not {type(path).__name__}."
+        ) from None
+    if isinstance(name, bytes):
+        name = os.fsdecode(name)
+    if "\0" in name:
+        raise ValueError(f"{where}: path {name!r} contains a null byte.")
+    return name
+
+
+def _os_error(exc, action, name, reason=None):
+    """An OSError of ``exc``'s kind (errno) whose ``filename`` is ``name``."""
+    code = exc.errno if exc.errno is not None else errno.EIO
+    if reason is None:
+        reason = exc.strerror or os.strerror(code)
+    return OSError(code, f"{action}: {reason}", name)
+
+
+def _is_a_folder(action, name, hint=""):
+    return OSError(errno.EISDIR, f"{action}: the path is a folder{hint}", name)
+
+
+def _check_readable(name):
+    """Raise OSError naming ``name`` unless it is a readable regular file.
+
+    safetensors reports a missing permission as a missing file, and a
+    folder with neither the path nor a clear reason.
+    """
+    action = "Cannot load a model"
+    if not name:
+        raise OSError(errno.ENOENT, f"{action}: the path is empty", name)
+    try:
+        mode = os.stat(name).st_mode
+    except OSError as exc:
+        raise _os_error(exc, action, name) from None
+    if stat.S_ISDIR(mode):
+        raise _is_a_folder(action, name, ", not a file written by save")
+    if not stat.S_ISREG(mode):
+        raise ValueError(
+            f"{name!r} is not a model file written by sklearn_rnn's save: it is "
+            "not a regular file (a device, pipe or socket)."
+        )
+    try:
+        os.close(os.open(name, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)))
+    except OSError as exc:
+        raise _os_error(exc, action, name) from None
+
+
+def _write_atomically(name, data):
+    """Write ``data`` to the file ``name``, whole or not at all.
+
+    The bytes go to a new file in the same folder, which then replaces
+    ``name``; a failure removes it and leaves ``name`` as it was. (Where
+    only the file, not its folder, may be written, it is overwritten in
+    place.) Every failure is an OSError of the matching kind whose
+    ``filename`` is ``name``.
+    """
+    action = "Cannot save the model"
+    if not name:
+        raise OSError(errno.ENOENT, f"{action}: the path is empty", name)
+    if name.endswith(os.sep) or (os.altsep and name.endswith(os.altsep)):
+        raise _is_a_folder(action, name, " name (it ends with a separator)")
+    target = os.path.realpath(name)  # write where a symbolic link points
+    folder = os.path.dirname(target)
+    try:
+        existing = os.stat(target)
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:
+        raise _os_error(exc, action, name) from None
+    if existing is not None and stat.S_ISDIR(existing.st_mode):
+        raise _is_a_folder(
+            action,
+            name,
+            f"; give a file in it, e.g. {os.path.join(name, 'model.safetensors')!r}",
+        )
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        _write_in_place(name, data)  # /dev/null and the like: not replaced
+        return
+    if existing is not None and not os.access(target, os.W_OK):
+        raise OSError(errno.EACCES, f"{action}: the file exists and is read-only", name)
+    try:
+        temporary, fd = _create_temporary(folder)
+    except PermissionError as exc:
+        if existing is None:
+            reason = f"no permission to create a file in {folder!r}"
+            raise _os_error(exc, action, name, reason) from None
+        _write_in_place(name, data, truncate=True)
+        return
+    except OSError as exc:
+        reason = None
+        if exc.errno == errno.ENOENT and not os.path.isdir(folder):
+            reason = f"its folder {folder!r} does not exist"
+        raise _os_error(exc, action, name, reason) from None
+    try:
+        if existing is not None:
+            with contextlib.suppress(OSError):  # else it keeps the default mode
+                os.chmod(fd, stat.S_IMODE(existing.st_mode))
+        with open(fd, "wb", closefd=True) as file:
+            fd = None
+            file.write(data)
+            file.flush()
+            try:
+                os.fsync(file.fileno())
+            except OSError as exc:
+                if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+                    raise
+        os.replace(temporary, target)
+        temporary = None
+    except OSError as exc:
+        raise _os_error(exc, action, name) from None
+    finally:
+        if fd is not None:
+            os.close(fd)
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def _create_temporary(folder):
+    """A new, empty file in ``folder``: its name and an open descriptor."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        name = os.path.join(folder, f".sklearn_rnn-{secrets.token_hex(8)}.tmp")
+        try:
+            return name, os.open(name, flags, 0o666)  # the umask applies
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary file name", folder)
+
+
+def _write_in_place(name, data, truncate=False):
+    """Write ``data`` into the existing file ``name``, not atomically.
+
+    Not blocking while opening: a pipe without a reader fails at once
+    instead of waiting for one.
+    """
+    nonblocking = getattr(os, "O_NONBLOCK", 0)
+    flags = os.O_WRONLY | nonblocking | getattr(os, "O_CLOEXEC", 0)
+    if truncate:
+        flags |= os.O_TRUNC
+    try:
+        with open(os.open(name, flags), "wb", closefd=True) as file:
+            if nonblocking:
+                os.set_blocking(file.fileno(), True)
+            file.write(data)
+    except OSError as exc:
+        raise _os_error(exc, "Cannot save the model", name) from None
 
 
 # -- small helpers ---------------------------------------------------------------
