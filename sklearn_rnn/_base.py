@@ -6,9 +6,11 @@ the subclasses only say how targets are encoded and decoded (``_encode_y``,
 """
 
 import copy
+import os
 import re
 import warnings
 from abc import ABCMeta, abstractmethod
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -23,7 +25,12 @@ from sklearn.utils.validation import (
     check_consistent_length,
     check_is_fitted,
 )
-from skorch.callbacks import EarlyStopping, EpochScoring, GradientNormClipping
+from skorch.callbacks import (
+    Callback,
+    EarlyStopping,
+    EpochScoring,
+    GradientNormClipping,
+)
 from skorch.helper import predefined_split
 
 from ._data import (
@@ -45,6 +52,7 @@ from ._module import (
 from ._net import (
     FUSED_SOLVERS,
     SOLVERS,
+    DivergenceError,
     FiniteLoss,
     SequenceNet,
     StoppingRule,
@@ -53,6 +61,38 @@ from ._net import (
 from ._persistence import PersistenceMixin
 
 _DEVICE = re.compile(r"^(auto|cpu|cuda(:\d+)?|mps)$")
+
+
+def resolve_device(device):
+    """The torch device string for the ``device`` parameter, or a clear
+    ValueError when it is not one, or not one this machine has."""
+    if not _DEVICE.match(device):
+        raise ValueError(
+            f"device={device!r} is not a valid device: use 'auto', 'cpu', "
+            "'cuda', 'cuda:N' or 'mps'."
+        )
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise ValueError(
+                f"device={device!r} was requested but CUDA is not available "
+                "(torch.cuda.is_available() is False); use device='auto' to "
+                "fall back to the CPU."
+            )
+        index = int(device.partition(":")[2] or 0)
+        if index >= torch.cuda.device_count():
+            raise ValueError(
+                f"device={device!r} was requested but this machine has "
+                f"{torch.cuda.device_count()} CUDA device(s), numbered from 0."
+            )
+    if device == "mps" and not torch.backends.mps.is_available():
+        raise ValueError(
+            "device='mps' was requested but Apple's MPS backend is not "
+            "available here (torch.backends.mps.is_available() is False); use "
+            "device='auto' or 'cpu'."
+        )
+    return device
 
 
 #: Estimator parameters that define the module; fixed once fitted.
@@ -182,6 +222,11 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         """The target state of the fitted model."""
 
     @abstractmethod
+    def _constant_loss(self, y_encoded, weights, n_outputs):
+        """``(loss, description)``: the training loss of a constant
+        prediction, at least that of chance (the divergence check's bar)."""
+
+    @abstractmethod
     def _criterion(self):
         """The torch loss class (built with ``reduction="none"``)."""
 
@@ -189,7 +234,14 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         """Validated per-sample loss weights, or None (all equal)."""
         if sample_weight is None:
             return None
-        return _check_sample_weight(sample_weight, y_encoded, ensure_non_negative=True)
+        try:
+            return _check_sample_weight(
+                sample_weight, y_encoded, ensure_non_negative=True
+            )
+        except (TypeError, ValueError) as exc:
+            if "sample" in str(exc).lower():
+                raise
+            raise type(exc)(f"sample_weight must hold numbers: {exc}") from exc
 
     # -- fitting ----------------------------------------------------------
 
@@ -251,12 +303,13 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         if continuing:
             net = self._continued_net(rebuild_optimizer=not incremental)
         else:
-            net = self._build_net(
-                device,
-                input_size=seqs.n_step_features,
-                output_size=state["n_outputs"],
-                patch_size=_patch_size(self.patch_size, seqs.lengths),
-            )
+            module = {
+                "input_size": seqs.n_step_features,
+                "output_size": state["n_outputs"],
+                "patch_size": _patch_size(self.patch_size, seqs.lengths),
+            }
+            self._check_size(**module)
+            net = self._build_net(device, **module)
         net.set_params(
             callbacks=self._build_callbacks(stop=not incremental, validate=validate),
             train_split=predefined_split(valid) if validate else None,
@@ -266,11 +319,12 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             # list; build them from the new one (clipping, stopping, user's)
             net.initialize_callbacks()
         n_before = len(net.history) if continuing else 0
-        with seeded(seed, device), full_precision():
+        with seeded(seed, device), full_precision(), self._memory_checked():
             if not continuing:
                 net.initialize()
             net.partial_fit(dataset, epochs=epochs)
         net.train_split = None  # do not keep the hold-out in the model
+        self._check_not_diverged(net.history[n_before:], y_encoded, weights, state)
 
         # Training succeeded: only now does the fitted state change.
         if not continuing:
@@ -305,7 +359,10 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
                 f"validation, which leaves none to train on with "
                 f"n_samples={n_samples}; set early_stopping=False."
             )
-        stratify = y_encoded if self._stratify_validation else None
+        stratify = None
+        if self._stratify_validation:
+            stratify = y_encoded
+            _check_stratified_split(y_encoded, n_valid, n_samples)
         train, valid = train_test_split(
             np.arange(n_samples),
             test_size=n_valid,
@@ -407,7 +464,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
                 sink=sink,
             )
             callbacks.append(("best_weights", best))
-        callbacks += copy.deepcopy(list(self.callbacks or []))
+        callbacks += copy.deepcopy(self._checked_callbacks())
         if stop:
             # Last: the stopping rule ends the epoch (KeyboardInterrupt), so
             # every callback before it sees the final epoch too.
@@ -423,6 +480,94 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             callbacks.append(("stopping", stopping))
         return callbacks
 
+    def _check_size(self, input_size, output_size, patch_size):
+        """A clear error, before anything is allocated, for a network whose
+        weights, gradients and optimizer state would not fit in memory."""
+        gates = {"rnn": 1, "gru": 3, "lstm": 4}[self.cell]
+        directions = 2 if self.bidirectional else 1
+        size = self.hidden_size
+        per_layer = directions * gates * size  # units of every gate
+        n_weights = (
+            output_size * (size * directions + 1)
+            + per_layer * (input_size * patch_size + size + 2)
+            + (self.num_layers - 1) * per_layer * (size * directions + size + 2)
+        )
+        needed = 4 * 4 * n_weights  # float32 weights, gradients, 2 moments
+        available = _physical_memory()
+        if available is not None and needed > available:
+            raise ValueError(
+                f"The network of hidden_size={size}, num_layers="
+                f"{self.num_layers}, patch_size={patch_size} has {n_weights:.3g} "
+                f"weights, which with their gradients and optimizer state need "
+                f"{needed / 2**30:.3g} GiB, more than this machine's "
+                f"{available / 2**30:.3g} GiB of memory; lower hidden_size, "
+                "num_layers or patch_size."
+            )
+
+    @contextmanager
+    def _memory_checked(self):
+        """Out-of-memory failures of torch as a ValueError naming the sizes."""
+        try:
+            yield
+        except (MemoryError, torch.OutOfMemoryError, RuntimeError) as exc:
+            if not isinstance(exc, MemoryError) and "allocate" not in str(exc):
+                raise
+            raise ValueError(
+                f"{type(self).__name__} ran out of memory with hidden_size="
+                f"{self.hidden_size}, num_layers={self.num_layers}, batch_size="
+                f"{self.batch_size} ({str(exc).splitlines()[0][:200]}); lower "
+                "them, or pass shorter sequences."
+            ) from exc
+
+    def _check_not_diverged(self, history, y_encoded, weights, state):
+        """Raise DivergenceError when the weights kept trained to a loss far
+        above a constant prediction's: a finite blow-up, which FiniteLoss
+        does not see."""
+        if not history:
+            return
+        kept = history[-1]
+        if "valid_score" in kept:  # the best epoch's weights were restored
+            kept = max(history, key=lambda row: row["valid_score"])
+        loss = float(kept["train_loss"])
+        constant, what = self._constant_loss(y_encoded, weights, state["n_outputs"])
+        if loss <= DIVERGENCE_FACTOR * constant:
+            return
+        raise DivergenceError(
+            f"Training diverged: the training loss ended at {loss:.4g}, more "
+            f"than {DIVERGENCE_FACTOR:g} times the {constant:.4g} of "
+            f"{what}, so the model would predict worse than a constant. The "
+            "fit was stopped and the estimator left as it was before it. "
+            f"Lower learning_rate_init (now {self.learning_rate_init:g}; try "
+            "a tenth), set clip_grad_norm (now "
+            f"{self.clip_grad_norm!r}; e.g. 1.0), or scale X (SequenceScaler)."
+        )
+
+    def _checked_callbacks(self):
+        """The user's ``callbacks``, each a skorch callback instance or a
+        ``(name, instance)`` pair whose name the package does not use."""
+        checked = []
+        for index, item in enumerate(self.callbacks or []):
+            name, callback = item if _is_named_pair(item) else (None, item)
+            if isinstance(callback, type) and issubclass(callback, Callback):
+                raise TypeError(
+                    f"callbacks[{index}] is the class {callback.__name__}, not "
+                    f"an instance: pass {callback.__name__}(...)."
+                )
+            if not isinstance(callback, Callback):
+                raise TypeError(
+                    f"callbacks[{index}] is of type {type(callback).__name__}, "
+                    "not a skorch callback: each item must be an instance of "
+                    "skorch.callbacks.Callback or a (name, callback) pair."
+                )
+            if name in _RESERVED_CALLBACKS:
+                raise ValueError(
+                    f"callbacks[{index}] is named {name!r}, a name sklearn_rnn "
+                    f"uses for its own callbacks ({sorted(_RESERVED_CALLBACKS)}); "
+                    "choose another name."
+                )
+            checked.append(item)
+        return checked
+
     def _set_history(self, history, validate):
         self.n_iter_ = len(history)
         self.loss_curve_ = [float(row["train_loss"]) for row in history]
@@ -437,20 +582,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             self.best_loss_ = min(self.loss_curve_)
 
     def _resolve_device(self):
-        if not _DEVICE.match(self.device):
-            raise ValueError(
-                f"device={self.device!r} is not a valid device: use 'auto', "
-                "'cpu', 'cuda' or 'cuda:N'."
-            )
-        if self.device == "auto":
-            return "cuda" if torch.cuda.is_available() else "cpu"
-        if self.device.startswith("cuda") and not torch.cuda.is_available():
-            raise ValueError(
-                f"device={self.device!r} was requested but CUDA is not "
-                "available (torch.cuda.is_available() is False); use "
-                "device='auto' to fall back to the CPU."
-            )
-        return self.device
+        return resolve_device(self.device)
 
     # -- prediction -------------------------------------------------------
 
@@ -466,7 +598,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         seqs = self._checked_sequences(X)
         result = np.empty((len(seqs), self.n_outputs_), dtype=np.float32)
         module = batch_invariant(self.net_.module_)
-        with full_precision(), torch.inference_mode():
+        with full_precision(), torch.inference_mode(), self._memory_checked():
             for rows, (batch, _) in length_ordered_batches(seqs, self.batch_size):
                 X = batch["X"].to(self.net_.device)
                 result[rows] = module(X, batch["lengths"]).cpu().numpy()
@@ -477,6 +609,58 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         tags.input_tags.three_d_array = True
         tags.non_deterministic = False
         return tags
+
+
+#: A fit whose kept weights have a training loss above this many times the
+#: loss of a constant prediction (or of chance, whichever is larger) has
+#: diverged.
+DIVERGENCE_FACTOR = 2.0
+
+#: Names of the callbacks the package adds, and skorch's defaults.
+_RESERVED_CALLBACKS = {
+    "finite_loss",
+    "clip_grad_norm",
+    "valid_score",
+    "best_weights",
+    "stopping",
+    "epoch_timer",
+    "train_loss",
+    "valid_loss",
+    "print_log",
+}
+
+
+def _physical_memory():
+    """Bytes of memory of this machine, or None where it cannot be read."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def _check_stratified_split(y_encoded, n_valid, n_samples):
+    """A clear error where a hold-out of ``n_valid`` sequences cannot hold
+    every class, or the rest cannot."""
+    counts = np.bincount(y_encoded)
+    n_classes = int((counts > 0).sum())
+    cure = "raise validation_fraction, pass more sequences or set early_stopping=False"
+    if n_valid < n_classes or n_samples - n_valid < n_classes:
+        raise ValueError(
+            f"early_stopping=True holds out {n_valid} of {n_samples} "
+            "sequences for validation, stratified by class, but each part "
+            f"must hold all {n_classes} classes; {cure}."
+        )
+    rare = np.flatnonzero((counts > 0) & (counts < 2))
+    if rare.size:
+        raise ValueError(
+            "early_stopping=True draws a validation set stratified by class, "
+            f"which needs at least 2 sequences of each class; {rare.size} "
+            f"class(es) have only 1; {cure}."
+        )
+
+
+def _is_named_pair(item):
+    return isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
 
 
 #: With ``patch_size="auto"``, sequences of at least this median length are
@@ -496,10 +680,18 @@ def _patch_size(patch_size, lengths):
 
 
 def _normalise(weights):
-    """Scale weights to mean 1; None when they are all equal and positive."""
-    total = weights.sum()
-    if total <= 0:
-        raise ValueError("sample_weight must have a positive sum.")
+    """Scale weights to mean 1; None when they are all equal and positive.
+
+    Divided by their largest value first, so that weights whose sum
+    overflows (or underflows) float64 keep their ratios.
+    """
+    largest = weights.max()
+    if largest <= 0:
+        raise ValueError(
+            "The sample weights (sample_weight, times class_weight) are all "
+            "zero: at least one sample needs a positive weight."
+        )
     if np.all(weights == weights[0]):
         return None
-    return (weights * (len(weights) / total)).astype(np.float32)
+    weights = weights / largest
+    return (weights * (len(weights) / weights.sum())).astype(np.float32)

@@ -1,5 +1,7 @@
 """RNNClassifier: label encoding and class probabilities."""
 
+from numbers import Real
+
 import numpy as np
 from scipy.special import softmax
 from sklearn.base import ClassifierMixin, _fit_context
@@ -201,7 +203,15 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     def _criterion(self):
         return nn.CrossEntropyLoss
 
+    def _constant_loss(self, y_encoded, weights, n_outputs):
+        weights = np.ones(len(y_encoded)) if weights is None else weights
+        share = np.bincount(y_encoded, weights=weights) / weights.sum()
+        cross_entropy = -np.mean(weights * np.log(share[y_encoded]))
+        chance = np.log(n_outputs)
+        return max(cross_entropy, chance), "predicting the class frequencies"
+
     def _encode_y(self, y, state, classes=None):
+        _check_labels(y, "y")
         y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
         check_classification_targets(y)
         y = column_or_1d(y, warn=True)
@@ -209,7 +219,17 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             classes = check_array(
                 classes, ensure_2d=False, dtype=None, input_name="classes"
             )
+            _check_labels(classes, "classes")
         continuing = state is not None
+        if continuing and classes is not None:
+            known = state["encoder"].classes_
+            if not np.array_equal(np.unique(classes), known):
+                # as in MLPClassifier
+                raise ValueError(
+                    f"classes={np.unique(classes).tolist()} is not the same as "
+                    f"on the first call to partial_fit, {known.tolist()}; "
+                    "the classes of a model cannot change."
+                )
         if state is None:
             encoder = LabelEncoder().fit(y if classes is None else classes)
             if len(encoder.classes_) < 2:
@@ -248,13 +268,73 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         weights = super()._loss_weights(y_encoded, sample_weight, state)
         if self.class_weight is not None:
             labels = state["encoder"].classes_[y_encoded]
+            _check_class_weight(self.class_weight, state["encoder"].classes_)
             class_weights = compute_sample_weight(self.class_weight, labels)
             weights = class_weights if weights is None else weights * class_weights
         if weights is None:
             return None
-        if len(np.unique(y_encoded[weights > 0])) < 2:
+        positive = np.unique(y_encoded[weights > 0])
+        if len(positive) < 2:
+            given = (
+                "sample_weight"
+                if self.class_weight is None
+                else (
+                    "class_weight"
+                    if sample_weight is None
+                    else "sample_weight times class_weight"
+                )
+            )
             raise ValueError(
-                "The sample weights leave only one class with positive "
-                "weight; at least 2 classes are needed to fit a classifier."
+                f"The weights ({given}) leave only "
+                f"{'one class' if len(positive) else 'no class'} with positive "
+                "weight; at least 2 classes need weight to fit a classifier."
             )
         return weights
+
+
+def _check_class_weight(class_weight, classes):
+    """A dict ``class_weight`` holds finite, non-negative numbers for labels
+    of y; scikit-learn checks the rest."""
+    if not isinstance(class_weight, dict):
+        return
+    for label, weight in class_weight.items():
+        if isinstance(weight, bool) or not isinstance(weight, Real):
+            raise TypeError(
+                f"class_weight[{label!r}] is {weight!r}: class weights must be numbers."
+            )
+        if not np.isfinite(weight) or weight < 0:
+            raise ValueError(
+                f"class_weight[{label!r}] is {weight!r}: class weights must be "
+                "finite and non-negative (0 ignores a class)."
+            )
+    unknown = [label for label in class_weight if label not in set(classes.tolist())]
+    if unknown:
+        raise ValueError(
+            f"class_weight has labels {unknown} that are not classes of y "
+            f"({classes.tolist()})."
+        )
+
+
+def _check_labels(labels, name):
+    """Object labels are all strings or all numbers, none missing."""
+    dtype = getattr(labels, "dtype", None)
+    if dtype is not None and dtype != np.dtype(object):
+        return
+    try:  # a list keeps each label's own type (numpy would make all strings)
+        values = np.asarray(labels, dtype=object).ravel().tolist()
+    except ValueError:
+        return  # a ragged y: scikit-learn's checks say what is wrong
+    missing = [v for v in values if v is None or (isinstance(v, float) and v != v)]
+    if missing:
+        raise ValueError(
+            f"{name} holds {len(missing)} missing label(s) (None or NaN); every "
+            "sequence needs a class label."
+        )
+    strings = [isinstance(v, str) for v in values]
+    if any(strings) and not all(strings):
+        first = values[strings.index(True)]
+        other = values[strings.index(False)]
+        raise TypeError(
+            f"{name} mixes string and non-string labels (e.g. {first!r} and "
+            f"{other!r}); labels must be all strings or all numbers."
+        )
