@@ -9,6 +9,8 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback
 from skorch.utils import to_tensor
 
+from .exceptions import DivergenceError
+
 #: Optimizers by the name of their solver.
 SOLVERS = {
     "adam": torch.optim.Adam,
@@ -166,10 +168,6 @@ class StoppingRule(Callback):
             f"Stopping: no improvement of {self.monitor} for {self.patience} epochs."
         )
         raise KeyboardInterrupt
-
-
-class DivergenceError(ValueError):
-    """Raised when the training loss becomes NaN or infinite."""
 
 
 class FiniteLoss(Callback):

@@ -21,7 +21,7 @@ from sklearn.exceptions import ConvergenceWarning
 from skorch.callbacks import Callback, EpochTimer
 
 from sklearn_rnn import RNNClassifier, RNNRegressor
-from sklearn_rnn._net import DivergenceError
+from sklearn_rnn.exceptions import DivergenceError
 
 X, Y_CLASS, Y_REAL = make_ragged(n_samples=30)
 
