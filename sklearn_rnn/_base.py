@@ -7,7 +7,6 @@ the subclasses only say how targets are encoded and decoded (``_encode_y``,
 
 import copy
 import os
-import re
 import warnings
 from abc import ABCMeta, abstractmethod
 from contextlib import contextmanager
@@ -41,6 +40,7 @@ from ._data import (
     length_ordered_batches,
     record_fit,
 )
+from ._device import resolve_device
 from ._module import (
     CELLS,
     POOLINGS,
@@ -59,41 +59,6 @@ from ._net import (
     ValidationScore,
 )
 from ._persistence import PersistenceMixin
-
-_DEVICE = re.compile(r"^(auto|cpu|cuda(:\d+)?|mps)$")
-
-
-def resolve_device(device):
-    """The torch device string for the ``device`` parameter, or a clear
-    ValueError when it is not one, or not one this machine has."""
-    if not _DEVICE.match(device):
-        raise ValueError(
-            f"device={device!r} is not a valid device: use 'auto', 'cpu', "
-            "'cuda', 'cuda:N' or 'mps'."
-        )
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device.startswith("cuda"):
-        if not torch.cuda.is_available():
-            raise ValueError(
-                f"device={device!r} was requested but CUDA is not available "
-                "(torch.cuda.is_available() is False); use device='auto' to "
-                "fall back to the CPU."
-            )
-        index = int(device.partition(":")[2] or 0)
-        if index >= torch.cuda.device_count():
-            raise ValueError(
-                f"device={device!r} was requested but this machine has "
-                f"{torch.cuda.device_count()} CUDA device(s), numbered from 0."
-            )
-    if device == "mps" and not torch.backends.mps.is_available():
-        raise ValueError(
-            "device='mps' was requested but Apple's MPS backend is not "
-            "available here (torch.backends.mps.is_available() is False); use "
-            "device='auto' or 'cpu'."
-        )
-    return device
-
 
 #: Estimator parameters that define the module; fixed once fitted.
 _ARCHITECTURE = (

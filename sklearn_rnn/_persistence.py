@@ -31,6 +31,7 @@ from sklearn.preprocessing import LabelEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 from skorch.history import History
 
+from ._device import DEVICE, resolve_device
 from ._module import seeded
 
 #: What the ``format`` metadata entry of every file says.
@@ -391,8 +392,10 @@ def _device_here(estimator, saved_device):
     """The device to load on: the estimator's, or the CPU where this machine
     cannot serve it (no CUDA, no such CUDA device, no MPS)."""
     requested = estimator.device
+    if not isinstance(requested, str) or not DEVICE.match(requested):
+        raise ValueError(f"the saved device={requested!r} is not a valid device.")
     try:
-        return estimator._resolve_device()
+        return resolve_device(requested)
     except ValueError as exc:
         reason = str(exc).partition(" but ")[2].split(";")[0].rstrip(".")
         if requested.startswith("cuda") and not torch.cuda.is_available():
