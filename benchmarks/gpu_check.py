@@ -24,7 +24,8 @@ from sklearn.pipeline import make_pipeline
 from torch.profiler import ProfilerActivity, profile
 
 from sklearn_rnn import RNNClassifier, SequenceScaler
-from sklearn_rnn._data import SequenceDataset, as_sequences
+from sklearn_rnn._batching import SequenceDataset
+from sklearn_rnn._sequences import as_sequences
 from sklearn_rnn.datasets import load_japanese_vowels
 
 LOAD_ON_CPU = """

@@ -32,14 +32,7 @@ from skorch.callbacks import (
 )
 from skorch.helper import predefined_split
 
-from ._data import (
-    BatchIterator,
-    SequenceDataset,
-    as_sequences,
-    check_against_fit,
-    length_ordered_batches,
-    record_fit,
-)
+from ._batching import BatchIterator, SequenceDataset, length_ordered_batches
 from ._device import resolve_device
 from ._module import (
     CELLS,
@@ -59,6 +52,7 @@ from ._net import (
     ValidationScore,
 )
 from ._persistence import PersistenceMixin
+from ._validation import record_fit, validate_sequences
 
 #: Estimator parameters that define the module; fixed once fitted.
 _ARCHITECTURE = (
@@ -248,9 +242,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
                 f"{type(self).__name__} requires y to be passed, but the "
                 "target y is None."
             )
-        seqs = as_sequences(X)
-        if continuing:
-            check_against_fit(self, seqs)
+        seqs = validate_sequences(self, X, reset=not continuing)
         state = self._target_state() if continuing else None
         y_encoded, state = self._encode_y(y, state, classes)
         check_consistent_length(seqs.lengths, y_encoded)
@@ -554,9 +546,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
     def _checked_sequences(self, X):
         """X read as sequences, checked against the fitted model."""
         check_is_fitted(self)
-        seqs = as_sequences(X)
-        check_against_fit(self, seqs)
-        return seqs
+        return validate_sequences(self, X, reset=False)
 
     def _forward(self, X):
         """Raw network outputs for X, shape (n_samples, n_outputs)."""

@@ -25,7 +25,7 @@ FUSED_SOLVERS = {"adam", "adamw", "sgd"}
 
 
 class SequenceNet(NeuralNet):
-    """skorch net over :class:`~sklearn_rnn._data.SequenceDataset` batches.
+    """skorch net over :class:`~sklearn_rnn._batching.SequenceDataset` batches.
 
     Adds per-sample weights to the loss: the criterion is built with
     ``reduction="none"`` and a batch carrying ``X["sample_weight"]`` is

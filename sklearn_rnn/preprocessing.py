@@ -10,7 +10,7 @@ from sklearn.base import (
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from ._data import as_sequences, check_against_fit, record_fit
+from ._validation import record_fit, validate_sequences
 
 
 class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -84,7 +84,7 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self : object
             The fitted scaler.
         """
-        seqs = as_sequences(X)
+        seqs = validate_sequences(self, X, reset=True)
         scaler = StandardScaler(with_mean=self.with_mean, with_std=self.with_std)
         scaler.fit(seqs.values)
         record_fit(self, seqs)
@@ -124,8 +124,7 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def _apply(self, X, inverse):
         check_is_fitted(self)
-        seqs = as_sequences(X)
-        check_against_fit(self, seqs)
+        seqs = validate_sequences(self, X, reset=False)
         mean = self.mean_ if self.with_mean else np.float32(0)
         scale = np.float32(1) if self.scale_ is None else self.scale_
         values = seqs.values * scale + mean if inverse else (seqs.values - mean) / scale

@@ -7,13 +7,9 @@ from sklearn.utils import check_random_state
 from torch.nn.utils.rnn import pack_padded_sequence
 
 from sklearn_rnn import RNNClassifier
-from sklearn_rnn._data import (
-    BatchIterator,
-    LengthBucketSampler,
-    SequenceDataset,
-    as_sequences,
-)
+from sklearn_rnn._batching import BatchIterator, LengthBucketSampler, SequenceDataset
 from sklearn_rnn._module import RecurrentNetwork
+from sklearn_rnn._sequences import as_sequences
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

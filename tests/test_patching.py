@@ -8,8 +8,9 @@ import torch
 from _helpers import FAST, fit_quietly
 
 from sklearn_rnn import RNNClassifier, RNNRegressor
-from sklearn_rnn._data import SequenceDataset, as_sequences
+from sklearn_rnn._batching import SequenceDataset
 from sklearn_rnn._module import RecurrentNetwork
+from sklearn_rnn._sequences import as_sequences
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from .._data import STEPS_PER_BATCH
+from .._batching import STEPS_PER_BATCH
 from .._module import full_precision
 from ._common import equal_length_batches, evaluating, per_sequence, rnn_sequences
 from ._optional import require

@@ -8,7 +8,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from .._base import BaseRNN
-from .._data import SequenceDataset
+from .._batching import SequenceDataset
 
 
 def fitted_rnn(estimator, caller):

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 from sklearn.utils._param_validation import validate_params
 
-from .._data import length_ordered_batches
+from .._batching import length_ordered_batches
 from .._module import full_precision
 from ._common import evaluating, per_sequence, rnn_sequences
 

@@ -1,0 +1,175 @@
+"""Sequences -> padded mini-batches: the torch dataset, its iterators, and
+the length-ordered batches of prediction.
+
+Each mini-batch is padded only to the longest sequence *in that batch*.
+"""
+
+import copy
+
+import numpy as np
+import torch
+
+
+class SequenceDataset(torch.utils.data.Dataset):
+    """A torch dataset whose items are whole mini-batches.
+
+    ``dataset[idx]`` with an array of indices returns
+    ``({"X": padded, "lengths": lengths[, "sample_weight": w]}, y)``, ready
+    for the module: the batch is gathered in one vectorised step and padded
+    only to its own longest sequence, so no per-sample Python work is done
+    while training.
+
+    With a CUDA ``device`` the data are copied to the GPU once (when they
+    take at most a quarter of its free memory) and each batch is gathered
+    there, instead of being copied from the host batch after batch.
+    """
+
+    def __init__(
+        self, sequences, y=None, sample_weight=None, indices=None, device="cpu"
+    ):
+        self.sequences = sequences
+        self.indices = np.arange(len(sequences)) if indices is None else indices
+        self._data = _TensorData(
+            sequences, y, sample_weight, _staging(sequences, device)
+        )
+
+    def __len__(self):
+        return len(self.indices)
+
+    def subset(self, idx):
+        subset = copy.copy(self)
+        subset.indices = self.indices[idx]
+        return subset
+
+    def __getitem__(self, idx):
+        return self._data.batch(self.indices[np.asarray(idx)])
+
+
+def _staging(sequences, device):
+    """The device to hold the data on: a CUDA device if they fit, else CPU."""
+    device = torch.device(device)
+    if device.type != "cuda":
+        return torch.device("cpu")
+    free, _ = torch.cuda.mem_get_info(device)
+    return device if sequences.values.nbytes <= free // 4 else torch.device("cpu")
+
+
+class _TensorData:
+    """Sequences, targets and weights as tensors on one device.
+
+    On the CPU the tensors share memory with the numpy arrays.
+    """
+
+    def __init__(self, sequences, y, sample_weight, device):
+        def put(array):
+            return None if array is None else torch.from_numpy(array).to(device)
+
+        self.equal_length = sequences.equal_length
+        self.shape = (len(sequences), sequences.max_length, sequences.n_step_features)
+        self.values = put(sequences.values)
+        self.offsets = put(sequences.offsets[:-1])
+        self.lengths = torch.from_numpy(sequences.lengths)  # host: for packing
+        self.y, self.sample_weight = put(y), put(sample_weight)
+        self.device = device
+
+    def batch(self, rows):
+        """Pad the samples ``rows`` to the longest of them."""
+        rows = torch.from_numpy(rows)
+        index = rows.to(self.device, non_blocking=True)
+        lengths = self.lengths[rows]
+        if self.equal_length:
+            padded = self.values.view(self.shape)[index]
+        else:
+            steps = torch.arange(int(lengths.max()), device=self.device)
+            valid = steps < lengths.to(self.device)[:, None]
+            source = torch.where(valid, self.offsets[index][:, None] + steps, 0)
+            padded = self.values[source] * valid[..., None]
+        X = {"X": padded, "lengths": lengths}
+        if self.sample_weight is not None:
+            X["sample_weight"] = self.sample_weight[index]
+        return X, None if self.y is None else self.y[index]
+
+
+class LengthBucketSampler:
+    """Random mini-batches of sequences of similar length.
+
+    Each epoch the samples are shuffled, cut into chunks of
+    ``batch_size * bucket_batches`` samples, each chunk is sorted by length
+    and cut into batches, and the batches are yielded in random order. Every
+    sample is seen exactly once per epoch and batches are still drawn at
+    random, but a batch is padded only to lengths close to its own, so
+    ragged data waste little time on padding.
+    """
+
+    def __init__(self, lengths, batch_size, bucket_batches=50):
+        self.lengths = lengths
+        self.batch_size = batch_size
+        self.bucket_batches = bucket_batches
+
+    def __len__(self):
+        return -(-len(self.lengths) // self.batch_size)
+
+    def __iter__(self):
+        size = self.batch_size
+        perm = torch.randperm(len(self.lengths)).numpy()
+        chunk = size * self.bucket_batches
+        batches = []
+        for start in range(0, len(perm), chunk):
+            part = perm[start : start + chunk]
+            part = part[np.argsort(self.lengths[part], kind="stable")]
+            batches.extend(part[i : i + size] for i in range(0, len(part), size))
+        for i in torch.randperm(len(batches)).tolist():
+            yield batches[i]
+
+
+class BatchIterator:
+    """skorch iterator over a :class:`SequenceDataset`, one whole batch a step.
+
+    A plain iterable instead of a ``DataLoader``: the dataset already returns
+    ready batches, so the loader's per-batch machinery is pure overhead.
+    Shuffled epochs draw from torch's global RNG (seeded by the estimator);
+    sequences of different lengths are grouped by
+    :class:`LengthBucketSampler`. Unshuffled iteration draws nothing, so
+    predicting never advances the global RNG.
+    """
+
+    def __init__(self, dataset, batch_size, shuffle=False):
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+
+    def __len__(self):
+        return -(-len(self.dataset) // self.batch_size)
+
+    def __iter__(self):
+        for idx in self._batches():
+            yield self.dataset[idx]
+
+    def _batches(self):
+        n, size = len(self.dataset), self.batch_size
+        if not self.shuffle:
+            return (np.arange(i, min(i + size, n)) for i in range(0, n, size))
+        lengths = self.dataset.sequences.lengths[self.dataset.indices]
+        if (lengths != lengths[0]).any():
+            return iter(LengthBucketSampler(lengths, size))
+        return (idx.numpy() for idx in torch.randperm(n).split(size))
+
+
+#: Time steps (sequences x padded length) in one prediction batch.
+STEPS_PER_BATCH = 2**18
+
+
+def length_ordered_batches(sequences, batch_size):
+    """Yield ``(rows, batch)`` for prediction, shortest sequences first.
+
+    ``batch`` is skorch's ``(X, None)``, padded only to its own longest
+    sequence, with up to 1024 sequences (at least ``batch_size``; fewer when
+    long, about :data:`STEPS_PER_BATCH` time steps); ``rows`` are its
+    sequences' positions in the input order.
+    """
+    order = np.argsort(sequences.lengths, kind="stable")
+    longest = max(sequences.max_length, 1)
+    size = max(batch_size, min(1024, STEPS_PER_BATCH // longest))
+    batches = BatchIterator(SequenceDataset(sequences, indices=order), size)
+    for start, batch in zip(range(0, len(order), size), batches, strict=True):
+        yield order[start : start + size], batch
