@@ -1,8 +1,15 @@
 """The estimator shared by RNNClassifier and RNNRegressor.
 
-Parameters, validation, fit / partial_fit and the fitted history live here;
-the subclasses only say how targets are encoded and decoded (``_encode_y``,
-``_decode``) and which loss and validation score apply.
+Parameters, validation, fit / partial_fit and the fitted history live here.
+The subclasses differ by one hook, ``_make_target_encoder`` (the object of
+``_target.py`` that encodes y, decodes outputs and names the loss and the
+validation metric), and by ``_loss_weights`` (the classifier's
+``class_weight``).
+
+A fit runs in three steps: ``_prepare`` validates and encodes everything and
+changes nothing on ``self``; ``_train`` builds (or rebuilds) the net and
+trains it; ``_commit`` sets the fitted state. A fit that fails before the
+commit leaves the estimator exactly as it was.
 """
 
 import copy
@@ -10,6 +17,7 @@ import os
 import warnings
 from abc import ABCMeta, abstractmethod
 from contextlib import contextmanager
+from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
@@ -24,17 +32,21 @@ from sklearn.utils.validation import (
     check_consistent_length,
     check_is_fitted,
 )
-from skorch.callbacks import (
-    Callback,
-    EarlyStopping,
-    EpochScoring,
-    GradientNormClipping,
-)
+from skorch.callbacks import Callback, EpochScoring, GradientNormClipping
 from skorch.helper import predefined_split
+from skorch.history import History
 
 from ._batching import BatchIterator, SequenceDataset, length_ordered_batches
+from ._callbacks import (
+    FiniteLoss,
+    KeepBest,
+    RewindOnInterrupt,
+    StoppingRule,
+    ValidationScore,
+)
 from ._device import resolve_device
 from ._module import (
+    ARCHITECTURE,
     CELLS,
     POOLINGS,
     RecurrentNetwork,
@@ -42,31 +54,32 @@ from ._module import (
     full_precision,
     seeded,
 )
-from ._net import (
-    FUSED_SOLVERS,
-    SOLVERS,
-    DivergenceError,
-    FiniteLoss,
-    SequenceNet,
-    StoppingRule,
-    ValidationScore,
-)
+from ._net import FUSED_SOLVERS, SOLVERS, SequenceNet
 from ._persistence import PersistenceMixin
 from ._validation import record_fit, validate_sequences
-
-#: Estimator parameters that define the module; fixed once fitted.
-_ARCHITECTURE = (
-    "cell",
-    "hidden_size",
-    "num_layers",
-    "bidirectional",
-    "dropout",
-    "pooling",
-)
+from .exceptions import DivergenceError
 
 
 def _no_print(*args, **kwargs):
     """Sink for skorch messages when ``verbose=False``."""
+
+
+@dataclass
+class _FitPlan:
+    """What ``_prepare`` found: everything a fit needs, nothing committed."""
+
+    seqs: object
+    encoder: object
+    y_encoded: np.ndarray
+    weights: object
+    dataset: SequenceDataset
+    valid: object
+    device: str
+    seed: int
+    epochs: int
+    incremental: bool
+    continuing: bool
+    module: dict
 
 
 class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
@@ -102,9 +115,6 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         "verbose": ["verbose"],
         "callbacks": [list, None],
     }
-
-    #: Stratify the early-stopping hold-out by ``y`` (classification).
-    _stratify_validation = False
 
     @abstractmethod
     def __init__(
@@ -165,31 +175,14 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
     # -- hooks of the subclasses ------------------------------------------
 
     @abstractmethod
-    def _encode_y(self, y, state, classes=None):
-        """Validate y; return ``(encoded y, target state)``.
+    def _make_target_encoder(self, **target_params):
+        """A new, unfitted target encoder (see ``_target.py``).
 
-        ``state`` is the target state of the model being continued, or None
-        for a fresh fit. Nothing on ``self`` may change here.
+        ``target_params`` are those of ``partial_fit`` (the classifier's
+        ``classes``).
         """
 
-    @abstractmethod
-    def _set_target_state(self, state):
-        """Store the target state as fitted attributes."""
-
-    @abstractmethod
-    def _target_state(self):
-        """The target state of the fitted model."""
-
-    @abstractmethod
-    def _constant_loss(self, y_encoded, weights, n_outputs):
-        """``(loss, description)``: the training loss of a constant
-        prediction, at least that of chance (the divergence check's bar)."""
-
-    @abstractmethod
-    def _criterion(self):
-        """The torch loss class (built with ``reduction="none"``)."""
-
-    def _loss_weights(self, y_encoded, sample_weight, state):
+    def _loss_weights(self, y_encoded, sample_weight, encoder):
         """Validated per-sample loss weights, or None (all equal)."""
         if sample_weight is None:
             return None
@@ -227,15 +220,20 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
-    def _fit(self, X, y, sample_weight, *, incremental, classes=None):
-        """Validate everything, train, and only then change fitted state.
+    def _fit(self, X, y, sample_weight, *, incremental, **target_params):
+        """Prepare, train, commit: only a successful fit changes ``self``.
 
         ``incremental`` (partial_fit): one epoch, no stopping rule, no
         hold-out. Otherwise ``max_iter`` epochs with the stopping rule.
         """
+        plan = self._prepare(X, y, sample_weight, incremental, target_params)
+        net = self._train(plan)
+        self._commit(plan, net)
+        return self
+
+    def _prepare(self, X, y, sample_weight, incremental, target_params):
+        """Validate and encode everything for a fit; change nothing."""
         continuing = hasattr(self, "net_") and (incremental or self.warm_start)
-        epochs = 1 if incremental else self.max_iter
-        validate = self.early_stopping and not incremental
         device = self._resolve_device()
         if y is None:
             raise ValueError(
@@ -243,71 +241,132 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
                 "target y is None."
             )
         seqs = validate_sequences(self, X, reset=not continuing)
-        state = self._target_state() if continuing else None
-        y_encoded, state = self._encode_y(y, state, classes)
+        encoder = self._target_encoder_for(y, continuing, target_params)
+        y_encoded = encoder.transform(y)
         check_consistent_length(seqs.lengths, y_encoded)
-        weights = self._loss_weights(y_encoded, sample_weight, state)
+        weights = self._loss_weights(y_encoded, sample_weight, encoder)
         weights = None if weights is None else _normalise(weights)
+        seed, split_seed = self._seeds(continuing)
+        dataset = SequenceDataset(seqs, y_encoded, weights, device=device)
+        valid = None
+        if self.early_stopping and not incremental:
+            labels = encoder.stratify_by(y_encoded)
+            dataset, valid = self._split(dataset, labels, split_seed)
+        if continuing:
+            self._check_architecture()
+            module = self.net_.get_params_for("module")
+        else:
+            module = self._module_params(seqs, encoder)
+            self._check_size(**module)
+        return _FitPlan(
+            seqs=seqs,
+            encoder=encoder,
+            y_encoded=y_encoded,
+            weights=weights,
+            dataset=dataset,
+            valid=valid,
+            device=device,
+            seed=seed,
+            epochs=1 if incremental else self.max_iter,
+            incremental=incremental,
+            continuing=continuing,
+            module=module,
+        )
 
+    def _target_encoder_for(self, y, continuing, target_params):
+        """The fitted encoder, checked against y, or a new one fitted on y."""
+        if not continuing:
+            return self._make_target_encoder(**target_params).fit(y)
+        encoder = self._target_encoder
+        encoder.check_continuation(y, warm_start=self.warm_start, **target_params)
+        return encoder
+
+    def _seeds(self, continuing):
+        """The seed of this fit's training, and that of its hold-out split.
+
+        A continued fit draws other batches (the seed moves on with
+        ``n_iter_``) but, as in MLPClassifier, the same hold-out of the same
+        data, so that its validation scores compare with the last fit's.
+        """
         rng = check_random_state(self.random_state)
         seed = int(rng.randint(np.iinfo(np.int32).max))
+        split_seed = seed
         if continuing:
             seed = (seed + self.n_iter_) % np.iinfo(np.int32).max
-        dataset = SequenceDataset(seqs, y_encoded, weights, device=device)
-        if validate:
-            dataset, valid = self._split(dataset, y_encoded, seed)
+        return seed, split_seed
 
-        if continuing:
-            net = self._continued_net(rebuild_optimizer=not incremental)
+    def _module_params(self, seqs, encoder):
+        """The module's parameters for a new network on ``seqs``."""
+        architecture = {name: getattr(self, name) for name in ARCHITECTURE}
+        return {
+            **architecture,
+            "input_size": seqs.n_step_features,
+            "output_size": encoder.n_outputs_,
+            "patch_size": _patch_size(self.patch_size, seqs.lengths),
+        }
+
+    def _train(self, plan):
+        """A trained net: a new one, or the fitted one rebuilt and trained on.
+
+        Raises DivergenceError when training diverged.
+        """
+        validate = plan.valid is not None
+        net_params = {
+            "callbacks": self._build_callbacks(
+                plan.encoder,
+                stop=not plan.incremental,
+                validate=validate,
+                score_start=plan.continuing,
+            ),
+            "train_split": predefined_split(plan.valid) if validate else None,
+        }
+        if plan.continuing:
+            parts = self._saved_parts(optimizer=plan.incremental)
+            net = self._rebuild_net(
+                plan.device, plan.module, plan.encoder, **parts, **net_params
+            )
         else:
-            module = {
-                "input_size": seqs.n_step_features,
-                "output_size": state["n_outputs"],
-                "patch_size": _patch_size(self.patch_size, seqs.lengths),
-            }
-            self._check_size(**module)
-            net = self._build_net(device, **module)
-        net.set_params(
-            callbacks=self._build_callbacks(stop=not incremental, validate=validate),
-            train_split=predefined_split(valid) if validate else None,
-        )
-        if continuing:
-            # skorch's set_params re-initialises callbacks_ from the *old*
-            # list; build them from the new one (clipping, stopping, user's)
-            net.initialize_callbacks()
-        n_before = len(net.history) if continuing else 0
-        with seeded(seed, device), full_precision(), self._memory_checked():
-            if not continuing:
+            net = self._build_net(plan.device, plan.module, plan.encoder, **net_params)
+        n_before = len(net.history) if plan.continuing else 0
+        with seeded(plan.seed, plan.device), full_precision(), self._memory_checked():
+            if not plan.continuing:
                 net.initialize()
-            net.partial_fit(dataset, epochs=epochs)
+            net.partial_fit(plan.dataset, epochs=plan.epochs)
         net.train_split = None  # do not keep the hold-out in the model
-        self._check_not_diverged(net.history[n_before:], y_encoded, weights, state)
+        self._check_not_diverged(net.history[n_before:], plan)
+        return net
 
-        # Training succeeded: only now does the fitted state change.
-        if not continuing:
-            record_fit(self, seqs)
-        self._set_target_state(state)
+    def _commit(self, plan, net):
+        """Set the fitted state from a successful fit."""
+        n_before = len(self.net_.history) if plan.continuing else 0
+        if not plan.continuing:
+            record_fit(self, plan.seqs)
+        self._target_encoder = plan.encoder
+        for name, value in plan.encoder.fitted_attributes().items():
+            setattr(self, name, value)
         self.net_ = net
-        self._set_history(net.history, validate)
+        self._set_history(net.history, validate=plan.valid is not None)
         self.patch_size_ = net.module__patch_size
-        if net.interrupted_:
+        epochs = len(net.history) - n_before
+        if dict(net.callbacks_)["rewind"].interrupted_:
             warnings.warn(
-                f"Training was interrupted (KeyboardInterrupt) after "
-                f"{len(net.history) - n_before} finished epoch(s) of this call; "
-                "the model keeps the weights of the last finished epoch.",
+                f"Training was interrupted (KeyboardInterrupt) after {epochs} "
+                "finished epoch(s) of this call; the model keeps the weights of "
+                "the last finished epoch.",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
-        elif not incremental and len(net.history) - n_before == epochs:
+        elif not plan.incremental and epochs == plan.epochs:
             warnings.warn(
-                f"Maximum iterations ({epochs}) reached and the optimization "
-                "hasn't converged yet.",
+                f"Maximum iterations ({plan.epochs}) reached and the "
+                "optimization hasn't converged yet.",
                 ConvergenceWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
-        return self
 
-    def _split(self, dataset, y_encoded, seed):
+    def _split(self, dataset, labels, seed):
+        """Training and hold-out parts of ``dataset``, stratified by
+        ``labels`` unless None."""
         n_samples = len(dataset)
         n_valid = max(2, int(np.ceil(self.validation_fraction * n_samples)))
         if n_valid >= n_samples:
@@ -316,27 +375,23 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
                 f"validation, which leaves none to train on with "
                 f"n_samples={n_samples}; set early_stopping=False."
             )
-        stratify = None
-        if self._stratify_validation:
-            stratify = y_encoded
-            _check_stratified_split(y_encoded, n_valid, n_samples)
+        if labels is not None:
+            _check_stratified_split(labels, n_valid, n_samples)
         train, valid = train_test_split(
             np.arange(n_samples),
             test_size=n_valid,
             random_state=seed,
-            stratify=stratify,
+            stratify=labels,
         )
         return dataset.subset(np.sort(train)), dataset.subset(np.sort(valid))
 
-    def _build_net(self, device, **module):
-        """An unfitted net. ``module``: the module's sizes (``input_size``,
-        ``output_size``, ``patch_size``), over the estimator's architecture
-        parameters."""
-        module = {**{name: getattr(self, name) for name in _ARCHITECTURE}, **module}
+    def _build_net(self, device, module, encoder, callbacks=(), train_split=None):
+        """An unfitted net for a module of parameters ``module`` (see
+        ``_module_params``), with the loss of the target ``encoder``."""
         return SequenceNet(
             module=RecurrentNetwork,
             **{f"module__{name}": value for name, value in module.items()},
-            criterion=self._criterion(),
+            criterion=encoder.criterion,
             criterion__reduction="none",
             **self._optimizer_params(device),
             max_epochs=self.max_iter,
@@ -344,11 +399,44 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             iterator_train=BatchIterator,
             iterator_train__shuffle=self.shuffle,
             iterator_valid=BatchIterator,
-            train_split=None,
+            callbacks=list(callbacks),
+            train_split=train_split,
             predict_nonlinearity=None,
             device=device,
             verbose=int(self.verbose),
         )
+
+    def _rebuild_net(
+        self, device, module, encoder, weights, history, optimizer_state=None, **kw
+    ):
+        """A net with saved parts put back: the one way a trained net is
+        rebuilt (warm start, partial_fit, load).
+
+        The module gets ``weights`` and the net ``history``; the optimizer,
+        built from the current solver settings, gets ``optimizer_state``
+        (its moments, steps and learning rate) unless that is None, as for
+        a warm-start fit (a fresh optimizer, as in MLPClassifier).
+        """
+        net = self._build_net(device, module, encoder, **kw)
+        with seeded(0, device):  # the initial weights are overwritten
+            net.initialize()
+        net.module_.load_state_dict(weights)
+        if optimizer_state is not None:
+            net.optimizer_.load_state_dict(optimizer_state)
+        net.history = History(history)
+        return net
+
+    def _saved_parts(self, optimizer):
+        """Copies of the fitted net's parts for :meth:`_rebuild_net`
+        (with the optimizer's state if ``optimizer``)."""
+        net = self.net_
+        parts = {
+            "weights": net.module_.state_dict(),  # copied in by load_state_dict
+            "history": copy.deepcopy(list(net.history)),
+        }
+        if optimizer:
+            parts["optimizer_state"] = copy.deepcopy(net.optimizer_.state_dict())
+        return parts
 
     def _optimizer_params(self, device):
         params = {
@@ -365,21 +453,16 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             params["optimizer__fused"] = True
         return params
 
-    def _continued_net(self, rebuild_optimizer):
-        """A copy of the fitted net to train on, checked against the params.
-
-        The architecture cannot change. A warm-start ``fit`` gets a fresh
-        optimizer built from the current solver settings, as in
-        MLPClassifier; ``partial_fit`` keeps the optimizer and its state.
-        """
-        wanted = {name: getattr(self, name) for name in _ARCHITECTURE}
-        # "auto" continues with the fitted patch size
-        auto = self.patch_size == "auto"
-        wanted["patch_size"] = self.patch_size_ if auto else self.patch_size
+    def _check_architecture(self):
+        """Refuse to continue the fitted network with another architecture."""
+        fitted = self.net_.get_params_for("module")
+        wanted = {name: getattr(self, name) for name in ARCHITECTURE}
+        if wanted["patch_size"] == "auto":  # continues with the fitted size
+            wanted["patch_size"] = fitted["patch_size"]
         changed = [
-            f"{name} ({getattr(self.net_, f'module__{name}')!r} -> {value!r})"
+            f"{name} ({fitted[name]!r} -> {value!r})"
             for name, value in wanted.items()
-            if getattr(self.net_, f"module__{name}") != value
+            if fitted[name] != value
         ]
         if changed:
             raise ValueError(
@@ -387,39 +470,23 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
                 f"network, whose architecture cannot change: {', '.join(changed)}. "
                 "Set warm_start=False to train a new network."
             )
-        net = copy.deepcopy(self.net_)
-        if rebuild_optimizer:
-            for key in [k for k in vars(net) if k.startswith("optimizer__")]:
-                del vars(net)[key]
-            vars(net).update(self._optimizer_params(net.device))
-            net.initialize_optimizer()
-        return net
 
-    def _build_callbacks(self, stop, validate):
+    def _build_callbacks(self, encoder, stop, validate, score_start):
+        """The callbacks of one fit, in the order they must run."""
         sink = print if self.verbose else _no_print
-        callbacks = [("finite_loss", FiniteLoss())]
+        # first: rewinds before the others' on_train_end (restoring the best)
+        callbacks = [("rewind", RewindOnInterrupt()), ("finite_loss", FiniteLoss())]
         if self.clip_grad_norm is not None:
             clip = GradientNormClipping(gradient_clip_value=self.clip_grad_norm)
             callbacks.append(("clip_grad_norm", clip))
         if validate:
-            kind = "accuracy" if self._stratify_validation else "r2"
-            score = EpochScoring(
-                ValidationScore(kind), lower_is_better=False, name="valid_score"
-            )
+            scoring = ValidationScore(encoder)
+            score = EpochScoring(scoring, lower_is_better=False, name="valid_score")
             callbacks.append(("valid_score", score))
-        if validate:
             # As in MLPClassifier, keep the weights of the epoch with the
             # highest validation score (any improvement, not only one by more
             # than tol) and restore them; this one never stops training.
-            best = EarlyStopping(
-                monitor="valid_score",
-                patience=self.max_iter + 1,
-                threshold=0.0,
-                threshold_mode="abs",
-                lower_is_better=False,
-                load_best=True,
-                sink=sink,
-            )
+            best = KeepBest(scoring, score_start=score_start, sink=sink)
             callbacks.append(("best_weights", best))
         callbacks += copy.deepcopy(self._checked_callbacks())
         if stop:
@@ -437,9 +504,10 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             callbacks.append(("stopping", stopping))
         return callbacks
 
-    def _check_size(self, input_size, output_size, patch_size):
+    def _check_size(self, *, input_size, output_size, patch_size, **architecture):
         """A clear error, before anything is allocated, for a network whose
-        weights, gradients and optimizer state would not fit in memory."""
+        weights, gradients and optimizer state would not fit in memory.
+        Takes the module's parameters (``_module_params``)."""
         gates = {"rnn": 1, "gru": 3, "lstm": 4}[self.cell]
         directions = 2 if self.bidirectional else 1
         size = self.hidden_size
@@ -476,17 +544,20 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
                 "them, or pass shorter sequences."
             ) from exc
 
-    def _check_not_diverged(self, history, y_encoded, weights, state):
+    def _check_not_diverged(self, history, plan):
         """Raise DivergenceError when the weights kept trained to a loss far
         above a constant prediction's: a finite blow-up, which FiniteLoss
-        does not see."""
+        does not see. ``history``: this fit's epochs."""
         if not history:
             return
         kept = history[-1]
-        if "valid_score" in kept:  # the best epoch's weights were restored
-            kept = max(history, key=lambda row: row["valid_score"])
+        if "best_epoch" in kept:  # the best epoch's weights were restored
+            rows = [row for row in history if row["epoch"] == kept["best_epoch"]]
+            if not rows:  # the weights this fit started from: checked before
+                return
+            kept = rows[0]
         loss = float(kept["train_loss"])
-        constant, what = self._constant_loss(y_encoded, weights, state["n_outputs"])
+        constant, what = plan.encoder.constant_loss(plan.y_encoded, plan.weights)
         if loss <= DIVERGENCE_FACTOR * constant:
             return
         raise DivergenceError(
@@ -531,7 +602,8 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         scores = [float(row["valid_score"]) for row in history if "valid_score" in row]
         if validate:
             self.validation_scores_ = scores
-            self.best_validation_score_ = max(scores)
+            # the score of the weights kept, as KeepBest recorded it
+            self.best_validation_score_ = float(history[-1]["best_valid_score"])
             self.best_loss_ = None
         else:
             self.validation_scores_ = None
@@ -549,15 +621,24 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         return validate_sequences(self, X, reset=False)
 
     def _forward(self, X):
-        """Raw network outputs for X, shape (n_samples, n_outputs)."""
+        """The outputs predictions are made of, float64, shape (n_samples,
+        n_outputs): the network's, through the target encoder's output
+        transform (probabilities, or targets in the units of y)."""
         seqs = self._checked_sequences(X)
-        result = np.empty((len(seqs), self.n_outputs_), dtype=np.float32)
+        transform = self._target_encoder.output_transform
+        result = np.empty((len(seqs), self.n_outputs_), dtype=np.float64)
         module = batch_invariant(self.net_.module_)
         with full_precision(), torch.inference_mode(), self._memory_checked():
             for rows, (batch, _) in length_ordered_batches(seqs, self.batch_size):
                 X = batch["X"].to(self.net_.device)
-                result[rows] = module(X, batch["lengths"]).cpu().numpy()
+                raw = module(X, batch["lengths"]).to(torch.float64)
+                result[rows] = transform(raw).cpu().numpy()
         return result
+
+    def _predict(self, X):
+        """Predictions for X: the target encoder's decoding of the outputs."""
+        outputs = self._forward(X)
+        return self._target_encoder.decode(outputs)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

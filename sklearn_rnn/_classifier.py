@@ -1,19 +1,15 @@
-"""RNNClassifier: label encoding and class probabilities."""
+"""RNNClassifier: class labels, class weights and class probabilities."""
 
 from numbers import Real
 
 import numpy as np
-from scipy.special import softmax
 from sklearn.base import ClassifierMixin, _fit_context
-from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, column_or_1d
-from torch import nn
 
 from . import _docstrings
 from ._base import BaseRNN
+from ._target import LabelTarget
 
 _PARAMETERS = _docstrings.PARAMETERS.format(
     stratified=", stratified by class",
@@ -82,7 +78,6 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         **BaseRNN._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
-    _stratify_validation = True
 
     def __init__(
         self,
@@ -180,7 +175,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         proba : ndarray of shape (n_samples, n_classes)
             Probabilities in the order of ``classes_``.
         """
-        return softmax(self._forward(X).astype(np.float64), axis=1)
+        return self._forward(X)
 
     def predict(self, X):
         """Most probable class of each sequence.
@@ -195,80 +190,18 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         y : ndarray of shape (n_samples,)
             Predicted class labels.
         """
-        scores = self._forward(X)
-        return self.classes_[scores.argmax(axis=1)]
+        return self._predict(X)
 
     # -- hooks ----------------------------------------------------------------
 
-    def _criterion(self):
-        return nn.CrossEntropyLoss
+    def _make_target_encoder(self, classes=None):
+        return LabelTarget(classes=classes)
 
-    def _constant_loss(self, y_encoded, weights, n_outputs):
-        weights = np.ones(len(y_encoded)) if weights is None else weights
-        share = np.bincount(y_encoded, weights=weights) / weights.sum()
-        cross_entropy = -np.mean(weights * np.log(share[y_encoded]))
-        chance = np.log(n_outputs)
-        return max(cross_entropy, chance), "predicting the class frequencies"
-
-    def _encode_y(self, y, state, classes=None):
-        _check_labels(y, "y")
-        y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
-        check_classification_targets(y)
-        y = column_or_1d(y, warn=True)
-        if classes is not None:
-            classes = check_array(
-                classes, ensure_2d=False, dtype=None, input_name="classes"
-            )
-            _check_labels(classes, "classes")
-        continuing = state is not None
-        if continuing and classes is not None:
-            known = state["encoder"].classes_
-            if not np.array_equal(np.unique(classes), known):
-                # as in MLPClassifier
-                raise ValueError(
-                    f"classes={np.unique(classes).tolist()} is not the same as "
-                    f"on the first call to partial_fit, {known.tolist()}; "
-                    "the classes of a model cannot change."
-                )
-        if state is None:
-            encoder = LabelEncoder().fit(y if classes is None else classes)
-            if len(encoder.classes_) < 2:
-                raise ValueError(
-                    f"{type(self).__name__} needs at least 2 classes in y; "
-                    f"got 1 class: {encoder.classes_.tolist()}."
-                )
-            state = {"encoder": encoder, "n_outputs": len(encoder.classes_)}
-        known = state["encoder"].classes_
-        if continuing and self.warm_start and not np.array_equal(np.unique(y), known):
-            # as in MLPClassifier: continuing needs every class in y
-            raise ValueError(
-                "warm_start can only be used where y has the same classes as "
-                f"in the previous call to fit. Previously got {known.tolist()}, "
-                f"y has {np.unique(y).tolist()}."
-            )
-        unseen = np.setdiff1d(y, state["encoder"].classes_)
-        if unseen.size:
-            raise ValueError(
-                f"y contains labels {unseen.tolist()} unknown to the model, "
-                f"whose classes are {state['encoder'].classes_.tolist()}. "
-                "Pass every class with partial_fit(..., classes=...) on the "
-                "first call."
-            )
-        return state["encoder"].transform(y).astype(np.int64), state
-
-    def _target_state(self):
-        return {"encoder": self._label_encoder, "n_outputs": self.n_outputs_}
-
-    def _set_target_state(self, state):
-        self._label_encoder = state["encoder"]
-        self.classes_ = state["encoder"].classes_
-        self.n_outputs_ = state["n_outputs"]
-
-    def _loss_weights(self, y_encoded, sample_weight, state):
-        weights = super()._loss_weights(y_encoded, sample_weight, state)
+    def _loss_weights(self, y_encoded, sample_weight, encoder):
+        weights = super()._loss_weights(y_encoded, sample_weight, encoder)
         if self.class_weight is not None:
-            labels = state["encoder"].classes_[y_encoded]
-            _check_class_weight(self.class_weight, state["encoder"].classes_)
+            labels = encoder.classes_[y_encoded]
+            _check_class_weight(self.class_weight, encoder.classes_)
             class_weights = compute_sample_weight(self.class_weight, labels)
             weights = class_weights if weights is None else weights * class_weights
         if weights is None:
@@ -312,29 +245,4 @@ def _check_class_weight(class_weight, classes):
         raise ValueError(
             f"class_weight has labels {unknown} that are not classes of y "
             f"({classes.tolist()})."
-        )
-
-
-def _check_labels(labels, name):
-    """Object labels are all strings or all numbers, none missing."""
-    dtype = getattr(labels, "dtype", None)
-    if dtype is not None and dtype != np.dtype(object):
-        return
-    try:  # a list keeps each label's own type (numpy would make all strings)
-        values = np.asarray(labels, dtype=object).ravel().tolist()
-    except ValueError:
-        return  # a ragged y: scikit-learn's checks say what is wrong
-    missing = [v for v in values if v is None or (isinstance(v, float) and v != v)]
-    if missing:
-        raise ValueError(
-            f"{name} holds {len(missing)} missing label(s) (None or NaN); every "
-            "sequence needs a class label."
-        )
-    strings = [isinstance(v, str) for v in values]
-    if any(strings) and not all(strings):
-        first = values[strings.index(True)]
-        other = values[strings.index(False)]
-        raise TypeError(
-            f"{name} mixes string and non-string labels (e.g. {first!r} and "
-            f"{other!r}); labels must be all strings or all numbers."
         )

@@ -17,6 +17,18 @@ CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 #: How the hidden states of a sequence become one vector for the head.
 POOLINGS = ("last", "mean", "max")
 
+#: The parameters of :class:`RecurrentNetwork` besides its input and output
+#: sizes: the architecture, which a trained network cannot change.
+ARCHITECTURE = (
+    "cell",
+    "hidden_size",
+    "num_layers",
+    "bidirectional",
+    "dropout",
+    "pooling",
+    "patch_size",
+)
+
 #: Fewest sequences an evaluation batch is run with, and the multiple that
 #: :func:`batch_invariant` rounds the hidden and output sizes up to. CPU
 #: matrix kernels take other code paths, with other float32 rounding, for a

@@ -29,23 +29,31 @@ from safetensors import SafetensorError, safe_open
 from safetensors.torch import save as _serialize
 from sklearn.preprocessing import LabelEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted
-from skorch.history import History
 
 from ._device import DEVICE, resolve_device
-from ._module import seeded
+from ._target import LabelTarget, ScaledTarget
 
 #: What the ``format`` metadata entry of every file says.
 FORMAT = "sklearn_rnn"
 
 #: Bumped whenever a file of the new layout could not be read by an older
-#: loader; ``load`` reads exactly this version.
-FORMAT_VERSION = 1
+#: loader. Version 2 keeps the target encoder (``_target.py``) where
+#: version 1 kept a LabelEncoder or StandardScaler.
+FORMAT_VERSION = 2
+
+#: The versions ``load`` reads: this one, and older ones it can translate.
+READABLE_VERSIONS = (1, 2)
 
 #: Estimator classes ``load`` may build, by the name written in the file.
 _ESTIMATORS = {}
 
 #: Fitted scikit-learn helpers that may appear in the fitted state.
-_HELPERS = {"LabelEncoder": LabelEncoder, "StandardScaler": StandardScaler}
+_HELPERS = {
+    "LabelEncoder": LabelEncoder,
+    "StandardScaler": StandardScaler,
+    "LabelTarget": LabelTarget,
+    "ScaledTarget": ScaledTarget,
+}
 
 _TAGS = ("__float__", "__tuple__", "__dict__", "__ndarray__", "__sklearn__")
 _TENSOR = "__tensor__"
@@ -245,9 +253,12 @@ def load(path):
     True
     """
     name = _path_name(path, "load")
-    text, tensors = _read(name)
+    text, tensors, version = _read(name)
     try:
-        return _rebuild(json.loads(text), tensors)
+        description = json.loads(text)
+        if version == 1:
+            description = _from_version_1(description)
+        return _rebuild(description, tensors)
     except Warning:  # e.g. the CPU fallback's warning, under -W error
         raise
     except Exception as exc:  # whatever a forged file provokes
@@ -285,14 +296,15 @@ def _read(name):
             f"'format': {FORMAT!r} entry."
         )
     version = metadata.get("format_version")
-    if version != str(FORMAT_VERSION):
+    if version not in [str(v) for v in READABLE_VERSIONS]:
         newer = (
             version is not None and version.isdigit() and int(version) > FORMAT_VERSION
         )
+        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
         raise ValueError(
             f"{name!r} was written in sklearn_rnn file format version "
             f"{version}, but sklearn_rnn {_package_version()} reads format "
-            f"version {FORMAT_VERSION} only."
+            f"versions {readable} only."
             + (" Upgrade sklearn_rnn to load it." if newer else "")
         )
     text = metadata.get("model", "")
@@ -313,7 +325,7 @@ def _read(name):
             f"{name!r} has been modified or corrupted: its weights do not "
             "match the SHA-256 digest written with them."
         )
-    return text, tensors
+    return text, tensors, int(version)
 
 
 def _rebuild(description, tensors):
@@ -333,22 +345,40 @@ def _rebuild(description, tensors):
     estimator = _with_attributes(cls(**params), _decode(description["attributes"]))
 
     saved = description["net"]
-    device = _device_here(estimator, saved["device"])
-    module = _decode(saved["module"])
-    net = estimator._build_net(device, **module)
-    with seeded(0, device):  # initial weights are overwritten: keep the RNG
-        net.initialize()
     weights = {
         key.removeprefix("module."): value
         for key, value in tensors.items()
         if key.startswith("module.")
     }
-    net.module_.load_state_dict(weights)
-    net.optimizer_.load_state_dict(_decode(saved["optimizer"], tensors))
+    net = estimator._rebuild_net(
+        _device_here(estimator, saved["device"]),
+        _decode(saved["module"]),
+        estimator._target_encoder,
+        weights,
+        _decode(saved["history"]),
+        _decode(saved["optimizer"], tensors),
+    )
     _check_optimizer_state(net.optimizer_)
-    net.history = History(_decode(saved["history"]))
     estimator.net_ = net
     return estimator
+
+
+def _from_version_1(description):
+    """A version-1 description in version 2's layout: the LabelEncoder or
+    StandardScaler of the fitted state becomes the target encoder."""
+    attributes = dict(description["attributes"])
+    n_outputs = attributes["n_outputs_"]
+    if "_label_encoder" in attributes:
+        encoder = attributes.pop("_label_encoder")
+        state = {"classes": None, "_encoder": encoder}
+        state["classes_"] = encoder["__sklearn__"]["state"]["classes_"]
+        kind = "LabelTarget"
+    else:
+        state = {"_scaler": attributes.pop("_y_scaler")}
+        kind = "ScaledTarget"
+    state["n_outputs_"] = n_outputs
+    attributes["_target_encoder"] = {"__sklearn__": {"class": kind, "state": state}}
+    return {**description, "attributes": attributes}
 
 
 def _check_optimizer_state(optimizer):

@@ -1,15 +1,10 @@
 """RNNRegressor: target shape and scaling."""
 
-import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
-from sklearn.preprocessing import StandardScaler
-from sklearn.utils.validation import check_array
-from torch import nn
 
 from . import _docstrings
 from ._base import BaseRNN
-
-_FLOAT32_MAX = float(np.finfo(np.float32).max)
+from ._target import ScaledTarget
 
 _PARAMETERS = _docstrings.PARAMETERS.format(
     stratified="",
@@ -164,67 +159,12 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predictions; 1-D when the model has a single output.
         """
-        output = self._forward(X).astype(np.float64)
-        y = self._y_scaler.inverse_transform(output)
-        return y.ravel() if y.shape[1] == 1 else y
+        return self._predict(X)
 
     # -- hooks ----------------------------------------------------------------
 
-    def _criterion(self):
-        return nn.MSELoss
-
-    def _constant_loss(self, y_encoded, weights, n_outputs):
-        y = y_encoded.astype(np.float64)
-        weights = np.ones(len(y)) if weights is None else weights
-        mean = np.average(y, axis=0, weights=weights)
-        squared = np.mean((y - mean) ** 2, axis=1)
-        # targets are standardised: an untrained network's loss is about 1
-        return max(np.mean(weights * squared), 1.0), "predicting the mean target"
-
-    def _encode_y(self, y, state, classes=None):
-        try:
-            y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
-        except (TypeError, ValueError) as exc:
-            if "y" in str(exc).split():  # scikit-learn's message names y
-                raise
-            raise ValueError(
-                f"y must hold numbers for {type(self).__name__}: {exc}"
-            ) from exc
-        if y.ndim > 2:
-            raise ValueError(f"y must be 1-D or 2-D; got shape {y.shape}.")
-        y2 = y.reshape(len(y), -1)
-        if state is None:
-            with np.errstate(over="ignore", invalid="ignore"):
-                scaler = StandardScaler().fit(y2)
-            state = {"scaler": scaler, "n_outputs": y2.shape[1]}
-        elif y2.shape[1] != state["n_outputs"]:
-            raise ValueError(
-                f"y has {y2.shape[1]} output(s), but the model was fitted "
-                f"with {state['n_outputs']}."
-            )
-        with np.errstate(over="ignore", invalid="ignore"):
-            scaled = state["scaler"].transform(y2)
-        scale = state["scaler"].scale_
-        if not (np.isfinite(scaled).all() and np.isfinite(scale).all()):
-            raise ValueError(
-                f"y holds values too large to standardise in float64 (largest "
-                f"|y| = {np.abs(y2).max():.3g}): divide y by a constant "
-                "(predictions can be multiplied back)."
-            )
-        if np.abs(scaled).max() > _FLOAT32_MAX:
-            raise ValueError(
-                "y, standardised by the target scaling of the first fit, "
-                "exceeds float32 (the network computes in float32): its values "
-                "are on another scale than the model was fitted on."
-            )
-        return scaled.astype(np.float32), state
-
-    def _target_state(self):
-        return {"scaler": self._y_scaler, "n_outputs": self.n_outputs_}
-
-    def _set_target_state(self, state):
-        self._y_scaler = state["scaler"]
-        self.n_outputs_ = state["n_outputs"]
+    def _make_target_encoder(self):
+        return ScaledTarget()
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -67,3 +67,14 @@ def check_against_fit(estimator, seqs):
             f"{type(estimator).__name__} is expecting "
             f"{estimator._n_step_features} features per time step as input." + hint
         )
+
+
+def step_feature_names(estimator):
+    """The names of the features of each time step, or None.
+
+    ``feature_names_in_`` names them, unless the estimator was fitted on 2-D
+    X (a flat DataFrame), whose columns are time steps.
+    """
+    if estimator._columns_are_steps:
+        return None
+    return getattr(estimator, "feature_names_in_", None)

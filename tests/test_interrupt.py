@@ -54,4 +54,4 @@ def test_stopping_rule_is_not_an_interrupt():
     )
     est.fit(X, y)  # stops by the rule: no "interrupted" warning
     assert est.n_iter_ == 3  # the first epoch, then 2 without improvement
-    assert not est.net_.interrupted_
+    assert not dict(est.net_.callbacks_)["rewind"].interrupted_

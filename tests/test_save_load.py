@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import warnings
+from pathlib import Path
 
 import joblib
 import numpy as np
@@ -69,7 +70,7 @@ def test_file_is_plain_safetensors(fitted_clf, tmp_path):
         weights = {k: file.get_tensor(k) for k in file.keys() if "module." in k}  # noqa: SIM118
     description = json.loads(metadata["model"])
     assert metadata["format"] == "sklearn_rnn"
-    assert metadata["format_version"] == "1"
+    assert metadata["format_version"] == "2"
     assert description["estimator"] == "RNNClassifier"
     assert description["params"]["hidden_size"] == FAST["hidden_size"]
     assert description["versions"]["torch"] == torch.__version__
@@ -276,7 +277,7 @@ def test_foreign_safetensors_file(metadata, tmp_path):
         load(path)
 
 
-@pytest.mark.parametrize("version", ["2", "0", "1.0"])
+@pytest.mark.parametrize("version", ["3", "0", "1.0"])
 def test_incompatible_format_version(version, saved, tmp_path):
     def edit(metadata, tensors):
         metadata["format_version"] = version
@@ -284,7 +285,7 @@ def test_incompatible_format_version(version, saved, tmp_path):
     path = _rewrite(saved[0], tmp_path, edit)
     with pytest.raises(ValueError, match=f"format version {version}, ") as error:
         load(path)
-    assert ("Upgrade sklearn_rnn" in str(error.value)) == (version == "2")
+    assert ("Upgrade sklearn_rnn" in str(error.value)) == (version == "3")
 
 
 def _forge(field, value):
@@ -426,3 +427,30 @@ def test_gpu_saved_model_loads_in_cpu_only_process(ragged, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "ok cpu" in result.stdout
+
+
+# -- files of earlier format versions ----------------------------------------
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.mark.parametrize("kind", ["classifier", "regressor"])
+def test_format_version_1_files_load(kind):
+    """Files written by sklearn_rnn before the target encoder (format 1,
+    commit f78b906) load, predict as they did and train on."""
+    expected = np.load(DATA / "format_v1_expected.npz")
+    with safe_open(DATA / f"format_v1_{kind}.safetensors", framework="pt") as file:
+        assert file.metadata()["format_version"] == "1"
+    est = load(DATA / f"format_v1_{kind}.safetensors")
+    X = expected["X"]
+    if kind == "classifier":
+        np.testing.assert_array_equal(est.classes_, ["a", "b", "c"])
+        np.testing.assert_allclose(est.predict_proba(X), expected["proba"], atol=1e-5)
+        y = est.predict(X)
+    else:
+        np.testing.assert_allclose(
+            est.predict(X), expected["reg"], rtol=1e-4, atol=1e-4
+        )
+        y = est.predict(X)
+    est.set_params(device="cpu").partial_fit(X, y)
+    assert est.n_iter_ == 4

@@ -239,6 +239,66 @@ def test_early_stopping_restores_best_weights(kind, tol):
 
 
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
+def test_warm_start_that_never_improves_keeps_the_best_weights(kind):
+    """As in MLPClassifier across warm starts: a second fit whose epochs
+    never beat the weights it started from keeps those weights, and
+    best_validation_score_ is what they score on the hold-out."""
+    X, y = EASY[0], target(kind, EASY)
+    params = dict(
+        early_stopping=True,
+        validation_fraction=0.25,
+        n_iter_no_change=4,
+        max_iter=60,
+        learning_rate_init=0.02,
+        random_state=0,
+        warm_start=True,
+        callbacks=[RecordValidation()],
+    )
+    est = estimator(kind, **params).fit(X, y)
+    first_best = est.best_validation_score_
+    before = outputs(est, X)
+    n_first = est.n_iter_
+    # a learning rate far too high: every epoch of the second fit is worse
+    est.set_params(solver="sgd", learning_rate_init=50.0, max_iter=3)
+    est.set_params(learning_rate="constant", clip_grad_norm=1.0)
+    est.fit(X, y)
+    second = est.validation_scores_[n_first:]
+    assert len(second) == 3
+    assert max(second) <= first_best  # the premise: no epoch improved
+    np.testing.assert_array_equal(outputs(est, X), before)
+    assert est.best_validation_score_ == pytest.approx(first_best, abs=1e-12)
+    np.testing.assert_allclose(
+        _validation_score(est), est.best_validation_score_, rtol=1e-5, atol=1e-6
+    )
+    # and the history says which epoch the weights are from
+    assert est.net_.history[-1, "best_epoch"] <= n_first
+
+
+@pytest.mark.parametrize("kind", ["classifier", "regressor"])
+def test_warm_start_that_improves_keeps_its_own_best(kind):
+    X, y = EASY[0], target(kind, EASY)
+    params = dict(
+        early_stopping=True,
+        validation_fraction=0.25,
+        n_iter_no_change=50,
+        max_iter=1,
+        learning_rate_init=1e-4,
+        random_state=0,
+        warm_start=True,
+        callbacks=[RecordValidation()],
+    )
+    est = estimator(kind, **params).fit(X, y)
+    first_best = est.best_validation_score_
+    assert first_best < 0.9  # the premise: room to improve
+    est.set_params(max_iter=30, learning_rate_init=0.02).fit(X, y)
+    assert est.best_validation_score_ > first_best
+    assert est.best_validation_score_ == max(est.validation_scores_[1:])
+    np.testing.assert_allclose(
+        _validation_score(est), est.best_validation_score_, rtol=1e-5, atol=1e-6
+    )
+
+
+@pytest.mark.parametrize("kind", ["classifier", "regressor"])
 def test_stopping_rule_on_training_loss(kind, ragged):
     """With a constant learning rate, training stops once the loss stops
     improving by tol for n_iter_no_change epochs, without a

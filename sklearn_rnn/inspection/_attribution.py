@@ -8,6 +8,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 
 from .._batching import STEPS_PER_BATCH
 from .._module import full_precision
+from .._target import fitted_target
 from ._common import equal_length_batches, evaluating, per_sequence, rnn_sequences
 from ._optional import require
 
@@ -130,8 +131,9 @@ def explain(estimator, X, method, target, n_steps, window):
     rnn, seqs = rnn_sequences(estimator, X, "attribute")
     net = rnn.net_
     module = net.module_
-    output = _output_function(rnn, module, net.device)
-    chosen = _target_indices(rnn, target, len(seqs))
+    encoder = fitted_target(rnn)
+    output = _output_function(module, encoder)
+    chosen = encoder.explained_outputs(target, len(seqs))
     attributions = [None] * len(seqs)
     indices = np.zeros(len(seqs), dtype=np.int64)
     # cuDNN computes an RNN's backward pass only in train mode; without it,
@@ -153,8 +155,7 @@ def explain(estimator, X, method, target, n_steps, window):
             result = result.detach().cpu().numpy().astype(np.float32, copy=False)
             for row, values in zip(rows, result, strict=True):
                 attributions[row] = values
-    targets = rnn.classes_[indices] if hasattr(rnn, "classes_") else indices
-    return per_sequence(attributions, seqs), targets
+    return per_sequence(attributions, seqs), encoder.explained_targets(indices)
 
 
 def _run(captum_attr, method, output, inputs, index, n_steps, window):
@@ -180,57 +181,13 @@ def _run(captum_attr, method, output, inputs, index, n_steps, window):
     )
 
 
-def _output_function(rnn, module, device):
-    """The explained outputs of equal-length sequences, as a torch function.
-
-    Class probabilities for a classifier; for a regressor the predictions
-    in the units of y (the network's outputs, unscaled).
-    """
+def _output_function(module, encoder):
+    """The explained outputs of equal-length sequences, as a torch function:
+    the network's outputs through the estimator's output transform (class
+    probabilities, or predictions in the units of y)."""
 
     def outputs(inputs):
         lengths = torch.full((inputs.shape[0],), inputs.shape[1], dtype=torch.int64)
-        return module(inputs, lengths)
+        return encoder.output_transform(module(inputs, lengths))
 
-    if hasattr(rnn, "classes_"):
-        return lambda inputs: torch.softmax(outputs(inputs), dim=1)
-    scaler = rnn._y_scaler
-    scale = torch.as_tensor(scaler.scale_, dtype=torch.float32, device=device)
-    mean = torch.as_tensor(scaler.mean_, dtype=torch.float32, device=device)
-    return lambda inputs: outputs(inputs) * scale + mean
-
-
-def _target_indices(rnn, target, n_samples):
-    """Output indices to explain per sequence, or None for the predicted class."""
-    if hasattr(rnn, "classes_"):
-        if target is None:
-            return None
-        labels = np.asarray(target)
-        if labels.ndim > 0 and labels.shape != (n_samples,):
-            raise ValueError(
-                f"target has shape {labels.shape}; pass one class label, or "
-                f"one per sequence (shape ({n_samples},))."
-            )
-        known = set(rnn.classes_.tolist())
-        unknown = sorted(set(labels.ravel().tolist()) - known)
-        if unknown:
-            raise ValueError(
-                f"target {unknown} is not a class of the estimator, whose "
-                f"classes are {rnn.classes_.tolist()}; target takes class "
-                "labels, not indices."
-            )
-        index = np.searchsorted(rnn.classes_, labels)
-        return np.broadcast_to(index, (n_samples,)).astype(np.int64)
-    n_outputs = rnn.n_outputs_
-    if target is None:
-        if n_outputs > 1:
-            raise ValueError(
-                f"The regressor has {n_outputs} outputs; pass target= the index "
-                f"of the output to explain (0 to {n_outputs - 1})."
-            )
-        target = 0
-    if not isinstance(target, Integral) or not 0 <= target < n_outputs:
-        raise ValueError(
-            f"target={target!r} is not an output index of the regressor; pass "
-            f"an int from 0 to {n_outputs - 1}."
-        )
-    return np.full(n_samples, int(target), dtype=np.int64)
+    return outputs

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 
+from .._validation import step_feature_names
 from ._attribution import METHODS, explain
 from ._common import fitted_rnn
 from ._optional import require
@@ -202,8 +203,8 @@ default="integrated_gradients"
         require("matplotlib", "AttributionDisplay")
         rnn, _ = fitted_rnn(estimator, "AttributionDisplay")
         X, names = _as_one_sequence(x)
-        if names is None and not rnn._columns_are_steps:
-            names = getattr(rnn, "feature_names_in_", None)
+        if names is None:
+            names = step_feature_names(rnn)
         attributions, targets = explain(estimator, X, method, target, n_steps, window)
         display = cls(
             attributions[0],

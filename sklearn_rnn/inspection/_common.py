@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._base import BaseRNN
 from .._batching import SequenceDataset
+from .._validation import validate_sequences
 
 
 def fitted_rnn(estimator, caller):
@@ -52,7 +53,7 @@ def rnn_sequences(estimator, X, caller):
     rnn, head = fitted_rnn(estimator, caller)
     if head is not None:
         X = head.transform(X)
-    return rnn, rnn._checked_sequences(X)
+    return rnn, validate_sequences(rnn, X, reset=False)
 
 
 def equal_length_batches(seqs, size):

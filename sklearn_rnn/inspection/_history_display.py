@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .._target import fitted_target
 from ._common import fitted_rnn
 from ._optional import require
 
@@ -170,9 +171,9 @@ class HistoryDisplay:
             scores = np.array(
                 [row.get("valid_score", np.nan) for row in history], float
             )
-            best = int(np.nanargmax(scores)) + 1
-            kind = "accuracy" if hasattr(rnn, "classes_") else "R²"
-            score_name = f"validation {kind}"
+            # the epoch whose weights were kept (it may be of an earlier fit)
+            best = history[-1].get("best_epoch", int(np.nanargmax(scores)) + 1)
+            score_name = f"validation {fitted_target(rnn).score_name}"
         else:
             best = int(np.argmin(loss)) + 1
         display = cls(
