@@ -13,10 +13,8 @@ commit leaves the estimator exactly as it was.
 """
 
 import copy
-import os
 import warnings
 from abc import ABCMeta, abstractmethod
-from contextlib import contextmanager
 from dataclasses import dataclass
 from numbers import Integral, Real
 
@@ -45,6 +43,7 @@ from ._callbacks import (
     ValidationScore,
 )
 from ._device import resolve_device
+from ._memory import check_network_size, memory_checked
 from ._module import (
     ARCHITECTURE,
     CELLS,
@@ -257,7 +256,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             module = self.net_.get_params_for("module")
         else:
             module = self._module_params(seqs, encoder)
-            self._check_size(**module)
+            check_network_size(module)
         return _FitPlan(
             seqs=seqs,
             encoder=encoder,
@@ -328,7 +327,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         else:
             net = self._build_net(plan.device, plan.module, plan.encoder, **net_params)
         n_before = len(net.history) if plan.continuing else 0
-        with seeded(plan.seed, plan.device), full_precision(), self._memory_checked():
+        with seeded(plan.seed, plan.device), full_precision(), memory_checked(self):
             if not plan.continuing:
                 net.initialize()
             net.partial_fit(plan.dataset, epochs=plan.epochs)
@@ -504,46 +503,6 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             callbacks.append(("stopping", stopping))
         return callbacks
 
-    def _check_size(self, *, input_size, output_size, patch_size, **architecture):
-        """A clear error, before anything is allocated, for a network whose
-        weights, gradients and optimizer state would not fit in memory.
-        Takes the module's parameters (``_module_params``)."""
-        gates = {"rnn": 1, "gru": 3, "lstm": 4}[self.cell]
-        directions = 2 if self.bidirectional else 1
-        size = self.hidden_size
-        per_layer = directions * gates * size  # units of every gate
-        n_weights = (
-            output_size * (size * directions + 1)
-            + per_layer * (input_size * patch_size + size + 2)
-            + (self.num_layers - 1) * per_layer * (size * directions + size + 2)
-        )
-        needed = 4 * 4 * n_weights  # float32 weights, gradients, 2 moments
-        available = _physical_memory()
-        if available is not None and needed > available:
-            raise ValueError(
-                f"The network of hidden_size={size}, num_layers="
-                f"{self.num_layers}, patch_size={patch_size} has {n_weights:.3g} "
-                f"weights, which with their gradients and optimizer state need "
-                f"{needed / 2**30:.3g} GiB, more than this machine's "
-                f"{available / 2**30:.3g} GiB of memory; lower hidden_size, "
-                "num_layers or patch_size."
-            )
-
-    @contextmanager
-    def _memory_checked(self):
-        """Out-of-memory failures of torch as a ValueError naming the sizes."""
-        try:
-            yield
-        except (MemoryError, torch.OutOfMemoryError, RuntimeError) as exc:
-            if not isinstance(exc, MemoryError) and "allocate" not in str(exc):
-                raise
-            raise ValueError(
-                f"{type(self).__name__} ran out of memory with hidden_size="
-                f"{self.hidden_size}, num_layers={self.num_layers}, batch_size="
-                f"{self.batch_size} ({str(exc).splitlines()[0][:200]}); lower "
-                "them, or pass shorter sequences."
-            ) from exc
-
     def _check_not_diverged(self, history, plan):
         """Raise DivergenceError when the weights kept trained to a loss far
         above a constant prediction's: a finite blow-up, which FiniteLoss
@@ -628,7 +587,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         transform = self._target_encoder.output_transform
         result = np.empty((len(seqs), self.n_outputs_), dtype=np.float64)
         module = batch_invariant(self.net_.module_)
-        with full_precision(), torch.inference_mode(), self._memory_checked():
+        with full_precision(), torch.inference_mode(), memory_checked(self):
             for rows, (batch, _) in length_ordered_batches(seqs, self.batch_size):
                 X = batch["X"].to(self.net_.device)
                 raw = module(X, batch["lengths"]).to(torch.float64)
@@ -664,14 +623,6 @@ _RESERVED_CALLBACKS = {
     "valid_loss",
     "print_log",
 }
-
-
-def _physical_memory():
-    """Bytes of memory of this machine, or None where it cannot be read."""
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, ValueError, OSError):
-        return None
 
 
 def _check_stratified_split(y_encoded, n_valid, n_samples):

@@ -1,4 +1,20 @@
-"""Docstring sections shared by RNNClassifier and RNNRegressor."""
+"""Docstring sections shared by RNNClassifier and RNNRegressor.
+
+What warm start cannot change is listed from ``_module.ARCHITECTURE``, the
+registry the check itself reads, so the two cannot drift apart.
+"""
+
+import textwrap
+
+from ._module import ARCHITECTURE
+
+#: The architecture parameters, as the docstrings list them.
+_FIXED = textwrap.fill(
+    ", ".join(f"``{name}``" for name in ARCHITECTURE) + ".",
+    width=78,
+    initial_indent=" " * 8,
+    subsequent_indent=" " * 8,
+)
 
 PARAMETERS = """\
     cell : {{"gru", "lstm", "rnn"}}, default="gru"
@@ -99,14 +115,19 @@ PARAMETERS = """\
         When True, ``fit`` continues training the previous weights instead
         of starting afresh, with a fresh optimizer built from the current
         ``solver``, ``learning_rate_init``, ``alpha`` and ``momentum`` (as in
-        MLPClassifier); the architecture (``cell``, ``hidden_size``,
-        ``num_layers``, ``bidirectional``, ``dropout``) cannot change.
+        MLPClassifier). The architecture cannot change:
+{fixed}
+        With early stopping, the weights it starts from are scored on the
+        hold-out first and kept if no epoch beats them, as in MLPClassifier,
+        so ``best_validation_score_`` always belongs to the weights kept.
         ``partial_fit`` always continues, keeping the optimizer's state.
     verbose : bool, default=False
         Print skorch's table of the loss per epoch.
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra skorch callbacks, e.g. ``skorch.callbacks.LRScheduler``.
 """
+
+PARAMETERS = PARAMETERS.replace("{fixed}", _FIXED)
 
 ATTRIBUTES = """\
     n_features_in_ : int
@@ -128,7 +149,8 @@ ATTRIBUTES = """\
     validation_scores_ : list of float or None
         Validation score of each epoch with early stopping, else None.
     best_validation_score_ : float or None
-        Best validation score (the restored epoch's), else None.
+        With early stopping, the validation score of the weights kept (the
+        best epoch's, restored), else None.
     net_ : skorch.NeuralNet
         The fitted skorch net; ``net_.module_`` is the PyTorch module and
         ``net_.history`` the training history.

@@ -134,37 +134,8 @@ class PersistenceMixin:
         """
         check_is_fitted(self)
         name = _path_name(path, f"{type(self).__name__}.save")
-        net = self.net_
-        params = self.get_params(deep=False)
-        tensors = {
-            f"module.{key}": value for key, value in net.module_.state_dict().items()
-        }
-        optimizer = _with_tensor_refs(net.optimizer_.state_dict(), tensors)
         where = f"{type(self).__name__}.save"
-        description = {
-            "estimator": _class_name(type(self)),
-            "params": {
-                name: _encode(value, f"{where}: parameter {name}={value!r}")
-                for name, value in params.items()
-            },
-            "attributes": {
-                name: _encode(value, f"{where}: fitted attribute {name}")
-                for name, value in vars(self).items()
-                if name not in params and name != "net_"
-            },
-            "net": {
-                "device": str(net.device),
-                "module": _encode(net.get_params_for("module"), f"{where}: module"),
-                "optimizer": _encode(optimizer, f"{where}: optimizer state"),
-                "history": _encode(list(net.history), f"{where}: net_.history"),
-            },
-            "versions": {
-                "sklearn_rnn": _package_version(),
-                "torch": torch.__version__,
-                "skorch": skorch.__version__,
-                "scikit-learn": sklearn.__version__,
-            },
-        }
+        description, tensors = _describe(self, where)
         # Copies: the file never shares memory with the fitted model.
         tensors = {
             key: value.detach().to("cpu").clone(memory_format=torch.contiguous_format)
@@ -186,6 +157,42 @@ class PersistenceMixin:
                 f"{type(exc).__name__}: {exc}"
             ) from exc
         _write_atomically(name, data)
+
+
+def _describe(estimator, where):
+    """The JSON description of a fitted estimator, and its tensors (the
+    module's weights, the optimizer's state) by name."""
+    net = estimator.net_
+    params = estimator.get_params(deep=False)
+    tensors = {
+        f"module.{key}": value for key, value in net.module_.state_dict().items()
+    }
+    optimizer = _with_tensor_refs(net.optimizer_.state_dict(), tensors)
+    description = {
+        "estimator": _class_name(type(estimator)),
+        "params": {
+            name: _encode(value, f"{where}: parameter {name}={value!r}")
+            for name, value in params.items()
+        },
+        "attributes": {
+            name: _encode(value, f"{where}: fitted attribute {name}")
+            for name, value in vars(estimator).items()
+            if name not in params and name != "net_"
+        },
+        "net": {
+            "device": str(net.device),
+            "module": _encode(net.get_params_for("module"), f"{where}: module"),
+            "optimizer": _encode(optimizer, f"{where}: optimizer state"),
+            "history": _encode(list(net.history), f"{where}: net_.history"),
+        },
+        "versions": {
+            "sklearn_rnn": _package_version(),
+            "torch": torch.__version__,
+            "skorch": skorch.__version__,
+            "scikit-learn": sklearn.__version__,
+        },
+    }
+    return description, tensors
 
 
 def load(path):
@@ -295,18 +302,7 @@ def _read(name):
             "sklearn_rnn's save: its metadata has no "
             f"'format': {FORMAT!r} entry."
         )
-    version = metadata.get("format_version")
-    if version not in [str(v) for v in READABLE_VERSIONS]:
-        newer = (
-            version is not None and version.isdigit() and int(version) > FORMAT_VERSION
-        )
-        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
-        raise ValueError(
-            f"{name!r} was written in sklearn_rnn file format version "
-            f"{version}, but sklearn_rnn {_package_version()} reads format "
-            f"versions {readable} only."
-            + (" Upgrade sklearn_rnn to load it." if newer else "")
-        )
+    version = _check_version(name, metadata.get("format_version"))
     text = metadata.get("model", "")
     if metadata.get("model_sha256") != _sha256(text.encode("utf-8")):
         raise ValueError(
@@ -325,7 +321,21 @@ def _read(name):
             f"{name!r} has been modified or corrupted: its weights do not "
             "match the SHA-256 digest written with them."
         )
-    return text, tensors, int(version)
+    return text, tensors, version
+
+
+def _check_version(name, version):
+    """The file's format version as an int, or a ValueError naming it."""
+    if version in [str(v) for v in READABLE_VERSIONS]:
+        return int(version)
+    newer = version is not None and version.isdigit() and int(version) > FORMAT_VERSION
+    readable = " and ".join(str(v) for v in READABLE_VERSIONS)
+    raise ValueError(
+        f"{name!r} was written in sklearn_rnn file format version "
+        f"{version}, but sklearn_rnn {_package_version()} reads format "
+        f"versions {readable} only."
+        + (" Upgrade sklearn_rnn to load it." if newer else "")
+    )
 
 
 def _rebuild(description, tensors):
@@ -650,6 +660,13 @@ def _write_atomically(name, data):
         if exc.errno == errno.ENOENT and not os.path.isdir(folder):
             reason = f"its folder {folder!r} does not exist"
         raise _os_error(exc, action, name, reason) from None
+    _fill_and_replace(temporary, fd, target, existing, data, name)
+
+
+def _fill_and_replace(temporary, fd, target, existing, data, name):
+    """Write ``data`` to the new file ``temporary`` (open as ``fd``), with
+    the mode of the ``existing`` file, and move it over ``target``; remove
+    it on failure."""
     try:
         if existing is not None:
             with contextlib.suppress(OSError):  # else it keeps the default mode
@@ -666,7 +683,7 @@ def _write_atomically(name, data):
         os.replace(temporary, target)
         temporary = None
     except OSError as exc:
-        raise _os_error(exc, action, name) from None
+        raise _os_error(exc, "Cannot save the model", name) from None
     finally:
         if fd is not None:
             os.close(fd)

@@ -377,6 +377,17 @@ def _from_multiindex(X):
 
     values = to_float32(raw, locate)
 
+    order, lengths = _row_order(index)
+    identity = bool((order == np.arange(len(order))).all())
+    if not identity:
+        values = values[order]
+    meta = {"order": None if identity else order}
+    return Sequences(values, lengths, "multiindex", X, meta)
+
+
+def _row_order(index):
+    """The order of X's rows by (sample in order of first appearance, time
+    value), and each sample's number of rows; repeated pairs are refused."""
     samples = index.codes[0]
     time = _time_ranks(index)
     _, first, inverse, lengths = np.unique(
@@ -397,12 +408,7 @@ def _from_multiindex(X):
             f"time {show(step)} more than once. Each time step of a sample must "
             "be one row."
         )
-    identity = bool((order == np.arange(len(order))).all())
-    if not identity:
-        values = values[order]
-    lengths = lengths[by_appearance].astype(np.int64)
-    meta = {"order": None if identity else order}
-    return Sequences(values, lengths, "multiindex", X, meta)
+    return order, lengths[by_appearance].astype(np.int64)
 
 
 def _time_ranks(index):

@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback
 
 from sklearn_rnn import RNNClassifier, RNNRegressor
+from sklearn_rnn._module import ARCHITECTURE
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -526,9 +527,30 @@ def test_warm_start_fit_uses_current_solver_settings():
     assert est.n_iter_ == 4
 
 
-@pytest.mark.parametrize(
-    "change", [{"hidden_size": 8}, {"cell": "lstm"}, {"num_layers": 2}]
-)
+#: A changed value of every architecture parameter (fitted: hidden_size=4,
+#: the defaults otherwise, patch_size resolved to 1).
+CHANGES = {
+    "cell": "lstm",
+    "hidden_size": 8,
+    "num_layers": 2,
+    "bidirectional": True,
+    "dropout": 0.5,
+    "pooling": "mean",
+    "patch_size": 2,
+}
+
+
+def test_every_architecture_parameter_is_checked_and_documented():
+    """The registry, the check and the docstring name the same parameters."""
+    assert set(CHANGES) == set(ARCHITECTURE)
+    for cls in (RNNClassifier, RNNRegressor):
+        doc = cls.__doc__.split("warm_start :")[1].split("verbose :")[0]
+        doc = " ".join(doc.split())
+        for name in ARCHITECTURE:
+            assert f"``{name}``" in doc, (cls.__name__, name)
+
+
+@pytest.mark.parametrize("change", [{name: v} for name, v in CHANGES.items()])
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_continuing_refuses_a_new_architecture(change):
     rng = np.random.default_rng(0)
