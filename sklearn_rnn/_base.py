@@ -55,6 +55,7 @@ from ._module import (
 )
 from ._net import FUSED_SOLVERS, SOLVERS, SequenceNet
 from ._persistence import PersistenceMixin
+from ._threads import cpu_threads
 from ._validation import record_fit, validate_sequences
 from .exceptions import DivergenceError
 
@@ -327,7 +328,12 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         else:
             net = self._build_net(plan.device, plan.module, plan.encoder, **net_params)
         n_before = len(net.history) if plan.continuing else 0
-        with seeded(plan.seed, plan.device), full_precision(), memory_checked(self):
+        with (
+            seeded(plan.seed, plan.device),
+            full_precision(),
+            memory_checked(self),
+            cpu_threads(plan.device),
+        ):
             if not plan.continuing:
                 net.initialize()
             net.partial_fit(plan.dataset, epochs=plan.epochs)
@@ -587,7 +593,12 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         transform = self._target_encoder.output_transform
         result = np.empty((len(seqs), self.n_outputs_), dtype=np.float64)
         module = batch_invariant(self.net_.module_)
-        with full_precision(), torch.inference_mode(), memory_checked(self):
+        with (
+            full_precision(),
+            torch.inference_mode(),
+            memory_checked(self),
+            cpu_threads(self.net_.device),
+        ):
             for rows, (batch, _) in length_ordered_batches(seqs, self.batch_size):
                 X = batch["X"].to(self.net_.device)
                 raw = module(X, batch["lengths"]).to(torch.float64)

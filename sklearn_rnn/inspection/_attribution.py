@@ -9,6 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from .._batching import STEPS_PER_BATCH
 from .._module import full_precision
 from .._target import fitted_target
+from .._threads import cpu_threads
 from ._common import equal_length_batches, evaluating, per_sequence, rnn_sequences
 from ._optional import require
 
@@ -142,6 +143,7 @@ def explain(estimator, X, method, target, n_steps, window):
         evaluating(module),
         torch.backends.cudnn.flags(enabled=False),
         full_precision(),
+        cpu_threads(net.device),
     ):
         for rows, batch in equal_length_batches(seqs, rnn.batch_size):
             inputs = batch.to(net.device)

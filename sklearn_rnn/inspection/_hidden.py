@@ -6,6 +6,7 @@ from sklearn.utils._param_validation import validate_params
 
 from .._batching import length_ordered_batches
 from .._module import full_precision
+from .._threads import cpu_threads
 from ._common import evaluating, per_sequence, rnn_sequences
 
 
@@ -78,7 +79,7 @@ def hidden_states(estimator, X, *, all_steps=False):
     module = net.module_
     last = np.empty((len(seqs), module.head.in_features), dtype=np.float32)
     steps = [None] * len(seqs)
-    with evaluating(module), torch.no_grad(), full_precision():
+    with evaluating(module), torch.no_grad(), full_precision(), cpu_threads(net.device):
         for rows, (batch, _) in length_ordered_batches(seqs, rnn.batch_size):
             X_batch, lengths = batch["X"].to(net.device), batch["lengths"]
             if not all_steps:
