@@ -28,6 +28,8 @@ Cases:
   Extra peak memory (resident set above the start of the call) is reported
   too.
 - ``grid search``: ``GridSearchCV(n_jobs=1)`` vs ``n_jobs=2``.
+- ``pooling``: the package's own fit with ``pooling="mean"`` and ``"max"``
+  against ``"last"`` (4000 x 30 x 8, batch 64): what each pooling costs.
 """
 
 import argparse
@@ -310,6 +312,25 @@ def bench_predict(args):
     )
 
 
+def bench_pooling(args):
+    """What each pooling costs in training, against ``pooling="last"``."""
+    n = 1000 if args.quick else 4000
+    X, y = make_data(n, [30] * n)
+    X3 = np.stack(X)
+    contenders = {}
+    for pooling in ("last", "mean", "max"):
+        est = package(args.device, batch_size=64, max_iter=args.epochs)
+        est.set_params(pooling=pooling)
+        name = f'pooling="{pooling}"' + (" (reference)" if pooling == "last" else "")
+        contenders[name] = lambda est=est: est.fit(X3, y)
+    medians = race(contenders, args.repeats)
+    report(
+        f"fit by pooling: {n} x 30 steps x {FEATURES}, batch 64, {args.epochs} epochs",
+        medians,
+        'pooling="last" (reference)',
+    )
+
+
 def bench_grid_search(args):
     n = 300 if args.quick else 600
     rng = np.random.default_rng(4)
@@ -348,7 +369,9 @@ def main():
         help="torch threads of the n_jobs=1 grid search (default: all)",
     )
     parser.add_argument(
-        "--only", nargs="*", default=["equal", "ragged", "predict", "grid"]
+        "--only",
+        nargs="*",
+        default=["equal", "ragged", "predict", "grid", "pooling"],
     )
     args = parser.parse_args()
     warnings.simplefilter("ignore")
@@ -363,6 +386,8 @@ def main():
         bench_predict(args)
     if "grid" in args.only:
         bench_grid_search(args)
+    if "pooling" in args.only:
+        bench_pooling(args)
 
 
 if __name__ == "__main__":

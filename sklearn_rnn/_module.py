@@ -1,5 +1,6 @@
 """The PyTorch recurrent core. Knows nothing of scikit-learn or skorch."""
 
+import weakref
 from contextlib import contextmanager
 
 import torch
@@ -133,7 +134,6 @@ class RecurrentNetwork(nn.Module):
         steps, last = self._states(X, lengths)
         if self.pooling == "last":
             return last
-        valid = _valid_steps(X, lengths)
         if self.pooling == "mean":
             # a running sum read at the last valid step: the same additions
             # in the same order whatever the batch's width and size (a
@@ -141,7 +141,9 @@ class RecurrentNetwork(nn.Module):
             last = (lengths - 1).to(X.device)
             total = steps.cumsum(dim=1)[torch.arange(len(last)), last]
             return total / lengths.to(X.device, X.dtype)[:, None]
-        return steps.masked_fill(~valid, float("-inf")).amax(dim=1)
+        if int(lengths.min()) < X.shape[1]:  # padded steps must not win
+            steps = steps.masked_fill(~_valid_steps(X, lengths), float("-inf"))
+        return steps.amax(dim=1)
 
     def _patches(self, X, lengths):
         """X as patches of ``patch_size`` steps, and lengths in patches."""
@@ -259,6 +261,32 @@ def batch_invariant(module):
         In evaluation mode, on the module's device, called as
         ``copy(X, lengths)`` like ``module``.
     """
+    state = _weights_state(module)
+    cached = _INVARIANT_COPIES.get(module)
+    if cached is not None and cached[0] == state:
+        return cached[1]
+    copy = _widened(module)
+    _INVARIANT_COPIES[module] = (state, copy)
+    return copy
+
+
+#: The copies :func:`batch_invariant` made, by network; a copy is made again
+#: once the network's weights change (training, ``load_state_dict``,
+#: ``.to(device)``), and goes with the network.
+_INVARIANT_COPIES = weakref.WeakKeyDictionary()
+
+
+def _weights_state(module):
+    """What identifies the values of a module's weights: each tensor's
+    storage, device and in-place version counter."""
+    return tuple(
+        (p.data_ptr(), p.device, p._version)
+        for p in (*module.parameters(), *module.buffers())
+    )
+
+
+def _widened(module):
+    """:func:`batch_invariant`'s copy, made afresh."""
     rnn, head = module.rnn, module.head
     size, outputs = rnn.hidden_size, head.out_features
     wide, wide_outputs = _round_up(size), _round_up(outputs)

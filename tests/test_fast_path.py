@@ -131,3 +131,32 @@ def test_fit_matches_a_plain_pytorch_loop(solver):
     with torch.no_grad():
         expected = torch.softmax(module(data, lengths), dim=1).numpy()
     np.testing.assert_allclose(est.predict_proba(X), expected, atol=1e-5)
+
+
+def test_prediction_copy_follows_the_weights():
+    """predict reuses its batch-invariant copy of the network only while the
+    network's weights are unchanged."""
+    import warnings
+
+    from sklearn_rnn import RNNClassifier
+    from sklearn_rnn._module import batch_invariant
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 6, 2)).astype(np.float32)
+    y = np.arange(30) % 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est = RNNClassifier(hidden_size=5, max_iter=2, random_state=0).fit(X, y)
+    module = est.net_.module_
+    assert batch_invariant(module) is batch_invariant(module)
+    before = est.predict_proba(X)
+    with torch.no_grad():
+        module.head.bias += 1.0  # an in-place change, as an optimizer makes
+    after = est.predict_proba(X)
+    assert not np.array_equal(before, after)
+    module.eval()
+    with torch.no_grad():
+        logits = module(torch.from_numpy(X), torch.full((30,), 6))
+    np.testing.assert_allclose(after, logits.double().softmax(1).numpy(), atol=1e-6)
+    est.partial_fit(X, y)
+    assert not np.array_equal(est.predict_proba(X), after)

@@ -8,9 +8,7 @@ from skorch.callbacks import Callback
 
 from sklearn_rnn import RNNClassifier, RNNRegressor, _threads
 
-pytestmark = pytest.mark.filterwarnings(
-    "ignore::sklearn.exceptions.ConvergenceWarning"
-)
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 rng = np.random.default_rng(0)
 X = rng.normal(size=(60, 12, 3)).astype(np.float32)
@@ -72,10 +70,16 @@ def test_a_count_from_the_environment_is_kept(threads, monkeypatch):
     assert record.threads_ == 2
 
 
+class FailInTraining(Callback):
+    def on_batch_begin(self, net, **kwargs):
+        raise RuntimeError("failed in training")
+
+
 def test_thread_count_is_restored_when_a_fit_fails(threads):
     threads(3, default=3)
-    with pytest.raises(ValueError):
-        RNNClassifier(hidden_size=4).fit(X, np.zeros(len(X)))
+    est = RNNClassifier(hidden_size=4, callbacks=[FailInTraining()])
+    with pytest.raises(RuntimeError, match="failed in training"):
+        est.fit(X, y)
     assert torch.get_num_threads() == 3
 
 
