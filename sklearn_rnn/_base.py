@@ -27,7 +27,6 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
-    check_consistent_length,
     check_is_fitted,
 )
 from skorch.callbacks import Callback, EpochScoring, GradientNormClipping
@@ -47,6 +46,7 @@ from ._memory import check_network_size, memory_checked
 from ._module import (
     ARCHITECTURE,
     CELLS,
+    MODULE_DEFAULTS,
     POOLINGS,
     RecurrentNetwork,
     batch_invariant,
@@ -114,6 +114,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         "warm_start": ["boolean"],
         "verbose": ["verbose"],
         "callbacks": [list, None],
+        "return_sequences": ["boolean"],
     }
 
     @abstractmethod
@@ -145,6 +146,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         warm_start,
         verbose,
         callbacks,
+        return_sequences,
     ):
         self.cell = cell
         self.hidden_size = hidden_size
@@ -171,6 +173,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         self.warm_start = warm_start
         self.verbose = verbose
         self.callbacks = callbacks
+        self.return_sequences = return_sequences
 
     # -- hooks of the subclasses ------------------------------------------
 
@@ -182,18 +185,12 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         ``classes``).
         """
 
-    def _loss_weights(self, y_encoded, sample_weight, encoder):
-        """Validated per-sample loss weights, or None (all equal)."""
+    def _loss_weights(self, y_encoded, sample_weight, encoder, seqs):
+        """Validated loss weights, one per target row (a sequence's weight
+        on each of its rows), or None (all equal)."""
         if sample_weight is None:
             return None
-        try:
-            return _check_sample_weight(
-                sample_weight, y_encoded, ensure_non_negative=True
-            )
-        except (TypeError, ValueError) as exc:
-            if "sample" in str(exc).lower():
-                raise
-            raise type(exc)(f"sample_weight must hold numbers: {exc}") from exc
+        return np.repeat(_sequence_weights(sample_weight, seqs), encoder.rows(seqs))
 
     # -- fitting ----------------------------------------------------------
 
@@ -209,9 +206,11 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             n_timesteps)``, a list of ``(T_i, n_features)`` or ``(T_i,)``
             arrays, or a DataFrame indexed by (sample, time).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets.
+            Targets; with ``return_sequences=True``, one per time step (a
+            list of ``(T_i,)`` or ``(T_i, n_outputs)`` arrays, a 2-D or 3-D
+            array, or a Series with X's MultiIndex).
         sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the samples in the loss.
+            Weights of the samples (sequences) in the loss.
 
         Returns
         -------
@@ -241,13 +240,14 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
                 "target y is None."
             )
         seqs = validate_sequences(self, X, reset=not continuing)
-        encoder = self._target_encoder_for(y, continuing, target_params)
-        y_encoded = encoder.transform(y)
-        check_consistent_length(seqs.lengths, y_encoded)
-        weights = self._loss_weights(y_encoded, sample_weight, encoder)
+        encoder = self._target_encoder_for(y, seqs, continuing, target_params)
+        y_encoded = encoder.transform(y, seqs)
+        weights = self._loss_weights(y_encoded, sample_weight, encoder, seqs)
         weights = None if weights is None else _normalise(weights)
         seed, split_seed = self._seeds(continuing)
-        dataset = SequenceDataset(seqs, y_encoded, weights, device=device)
+        dataset = SequenceDataset(
+            seqs, y_encoded, weights, device=device, per_step=encoder.per_step
+        )
         valid = None
         if self.early_stopping and not incremental:
             labels = encoder.stratify_by(y_encoded)
@@ -273,10 +273,10 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             module=module,
         )
 
-    def _target_encoder_for(self, y, continuing, target_params):
+    def _target_encoder_for(self, y, seqs, continuing, target_params):
         """The fitted encoder, checked against y, or a new one fitted on y."""
         if not continuing:
-            return self._make_target_encoder(**target_params).fit(y)
+            return self._make_target_encoder(**target_params).fit(y, seqs)
         encoder = self._target_encoder
         encoder.check_continuation(y, warm_start=self.warm_start, **target_params)
         return encoder
@@ -302,7 +302,9 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             **architecture,
             "input_size": seqs.n_step_features,
             "output_size": encoder.n_outputs_,
-            "patch_size": _patch_size(self.patch_size, seqs.lengths),
+            "patch_size": _patch_size(
+                self.patch_size, seqs.lengths, self.return_sequences
+            ),
         }
 
     def _train(self, plan):
@@ -460,7 +462,8 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _check_architecture(self):
         """Refuse to continue the fitted network with another architecture."""
-        fitted = self.net_.get_params_for("module")
+        # a file saved before a parameter existed has the module's default
+        fitted = {**MODULE_DEFAULTS, **self.net_.get_params_for("module")}
         wanted = {name: getattr(self, name) for name in ARCHITECTURE}
         if wanted["patch_size"] == "auto":  # continues with the fitted size
             wanted["patch_size"] = fitted["patch_size"]
@@ -586,12 +589,18 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         return validate_sequences(self, X, reset=False)
 
     def _forward(self, X):
-        """The outputs predictions are made of, float64, shape (n_samples,
-        n_outputs): the network's, through the target encoder's output
-        transform (probabilities, or targets in the units of y)."""
+        """X read, and :meth:`_outputs` of its sequences."""
         seqs = self._checked_sequences(X)
-        transform = self._target_encoder.output_transform
-        result = np.empty((len(seqs), self.n_outputs_), dtype=np.float64)
+        return seqs, self._outputs(seqs)
+
+    def _outputs(self, seqs):
+        """The outputs predictions are made of, float64, one row per target
+        row (per sequence, or per valid step): the network's, through the
+        target encoder's output transform (probabilities, or targets in the
+        units of y)."""
+        encoder = self._target_encoder
+        offsets = np.concatenate([[0], np.cumsum(encoder.rows(seqs))])
+        result = np.empty((offsets[-1], self.n_outputs_), dtype=np.float64)
         module = batch_invariant(self.net_.module_)
         with (
             full_precision(),
@@ -602,13 +611,30 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             for rows, (batch, _) in length_ordered_batches(seqs, self.batch_size):
                 X = batch["X"].to(self.net_.device)
                 raw = module(X, batch["lengths"]).to(torch.float64)
-                result[rows] = transform(raw).cpu().numpy()
+                outputs = encoder.output_transform(raw).cpu().numpy()
+                result[_positions(offsets, rows)] = outputs
         return result
 
     def _predict(self, X):
-        """Predictions for X: the target encoder's decoding of the outputs."""
-        outputs = self._forward(X)
-        return self._target_encoder.decode(outputs)
+        """Predictions for X in the form X calls for."""
+        seqs, outputs = self._forward(X)
+        encoder = self._target_encoder
+        return encoder.arrange(encoder.decode(outputs), seqs)
+
+    def _score(self, X, y, sample_weight):
+        """The estimator's metric (accuracy, R^2) over every target row: per
+        sequence, or pooled over all valid steps."""
+        seqs, outputs = self._forward(X)
+        encoder = self._target_encoder
+        weights = None
+        if sample_weight is not None:
+            weights = np.repeat(
+                _sequence_weights(sample_weight, seqs), encoder.rows(seqs)
+            )
+        y_pred = encoder.decode(outputs)
+        return encoder.metric(
+            encoder.score_targets(y, seqs), y_pred, sample_weight=weights
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -666,15 +692,45 @@ def _is_named_pair(item):
 _AUTO_PATCH_FROM = 64
 
 
-def _patch_size(patch_size, lengths):
+def _patch_size(patch_size, lengths, step_outputs=False):
     """The patch size to build the module with. ``"auto"``: step by step
-    for short sequences; for long ones, half the square root of the median
-    length, so that the RNN runs about four times as many steps as each
-    patch holds."""
+    for short sequences and for one output per step (``step_outputs``); for
+    long ones, half the square root of the median length, so that the RNN
+    runs about four times as many steps as each patch holds."""
+    if step_outputs:
+        if patch_size not in ("auto", 1):
+            raise ValueError(
+                f"return_sequences=True reads step by step, for one output per "
+                f"step; patch_size={patch_size} would give one per patch. Set "
+                "patch_size='auto' or 1."
+            )
+        return 1
     if patch_size != "auto":
         return patch_size
     median = float(np.median(lengths))
     return 1 if median < _AUTO_PATCH_FROM else round(median**0.5 / 2)
+
+
+def _sequence_weights(sample_weight, seqs):
+    """``sample_weight`` checked: one finite, non-negative number per
+    sequence."""
+    try:
+        return _check_sample_weight(
+            sample_weight, seqs.lengths, ensure_non_negative=True
+        )
+    except (TypeError, ValueError) as exc:
+        if "sample" in str(exc).lower():
+            raise
+        raise type(exc)(f"sample_weight must hold numbers: {exc}") from exc
+
+
+def _positions(offsets, rows):
+    """The result rows of the target rows of sequences ``rows``, in order:
+    ``offsets[r]`` to ``offsets[r + 1]`` for each r."""
+    starts, ends = offsets[rows], offsets[rows + 1]
+    counts = ends - starts
+    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(starts, counts) + within
 
 
 def _normalise(weights):

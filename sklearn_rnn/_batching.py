@@ -21,18 +21,29 @@ class SequenceDataset(torch.utils.data.Dataset):
     function, equal-length fits take 10-13 % less time (4000 x 30 x 8 and
     4000 x 10 x 8 LSTM, one thread; ``python benchmarks/skorch_overrides.py``).
 
+    With ``per_step``, ``y`` and ``sample_weight`` hold one row per valid
+    step (sequence after sequence), and a batch's targets and weights are
+    those of its sequences' valid steps, in the order the module outputs
+    them: padded steps never reach the loss.
+
     With a CUDA ``device`` the data are copied to the GPU once (when they
     take at most a quarter of its free memory) and each batch is gathered
     there, instead of being copied from the host batch after batch.
     """
 
     def __init__(
-        self, sequences, y=None, sample_weight=None, indices=None, device="cpu"
+        self,
+        sequences,
+        y=None,
+        sample_weight=None,
+        indices=None,
+        device="cpu",
+        per_step=False,
     ):
         self.sequences = sequences
         self.indices = np.arange(len(sequences)) if indices is None else indices
         self._data = _TensorData(
-            sequences, y, sample_weight, _staging(sequences, device)
+            sequences, y, sample_weight, _staging(sequences, device), per_step
         )
 
     def __len__(self):
@@ -62,7 +73,7 @@ class _TensorData:
     On the CPU the tensors share memory with the numpy arrays.
     """
 
-    def __init__(self, sequences, y, sample_weight, device):
+    def __init__(self, sequences, y, sample_weight, device, per_step=False):
         def put(array):
             return None if array is None else torch.from_numpy(array).to(device)
 
@@ -73,6 +84,7 @@ class _TensorData:
         self.lengths = torch.from_numpy(sequences.lengths)  # host: for packing
         self.y, self.sample_weight = put(y), put(sample_weight)
         self.device = device
+        self.per_step = per_step
 
     def batch(self, rows):
         """Pad the samples ``rows`` to the longest of them."""
@@ -87,9 +99,18 @@ class _TensorData:
             source = torch.where(valid, self.offsets[index][:, None] + steps, 0)
             padded = self.values[source] * valid[..., None]
         X = {"X": padded, "lengths": lengths}
+        if self.per_step:  # the target rows: every valid step of each row
+            index = self._valid_steps(index, lengths)
         if self.sample_weight is not None:
             X["sample_weight"] = self.sample_weight[index]
         return X, None if self.y is None else self.y[index]
+
+    def _valid_steps(self, index, lengths):
+        """Flat positions of the valid steps of sequences ``index``,
+        sequence after sequence."""
+        steps = torch.arange(int(lengths.max()), device=self.device)
+        valid = steps < lengths.to(self.device)[:, None]
+        return (self.offsets[index][:, None] + steps)[valid]
 
 
 class LengthBucketSampler:

@@ -9,6 +9,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 
 from . import _docstrings
 from ._base import BaseRNN
+from ._step_targets import per_step
 from ._target import LabelTarget
 
 _PARAMETERS = _docstrings.PARAMETERS.format(
@@ -108,6 +109,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         warm_start=False,
         verbose=False,
         callbacks=None,
+        return_sequences=False,
     ):
         super().__init__(
             cell=cell,
@@ -135,6 +137,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             warm_start=warm_start,
             verbose=verbose,
             callbacks=callbacks,
+            return_sequences=return_sequences,
         )
         self.class_weight = class_weight
 
@@ -173,9 +176,14 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Probabilities in the order of ``classes_``.
+            Probabilities in the order of ``classes_``. With
+            ``return_sequences=True``, one row per time step: a list of
+            ``(T_i, n_classes)`` arrays for a list X, an ``(n_samples,
+            n_timesteps, n_classes)`` array for array X, a DataFrame with
+            X's index and a column per class for a MultiIndex X.
         """
-        return self._forward(X)
+        seqs, outputs = self._forward(X)
+        return self._target_encoder.arrange(outputs, seqs, columns=self.classes_)
 
     def predict(self, X):
         """Most probable class of each sequence.
@@ -188,17 +196,44 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         Returns
         -------
         y : ndarray of shape (n_samples,)
-            Predicted class labels.
+            Predicted class labels; with ``return_sequences=True``, one per
+            time step in the form X calls for (a list of ``(T_i,)`` arrays,
+            an ``(n_samples, n_timesteps)`` array or a Series with X's
+            MultiIndex).
         """
         return self._predict(X)
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy of the predictions, as ``accuracy_score``.
+
+        With ``return_sequences=True``, over every valid time step pooled,
+        each step counting once (weighted by its sequence's weight);
+        labels the model never saw count as errors.
+
+        Parameters
+        ----------
+        X : array-like, list of array-likes or DataFrame
+            Sequences, in any form accepted by :meth:`fit`.
+        y : array-like or list of array-likes
+            True labels, of shape (n_samples,), or per-step targets with
+            ``return_sequences=True``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the sequences.
+
+        Returns
+        -------
+        score : float
+            The accuracy.
+        """
+        return self._score(X, y, sample_weight)
 
     # -- hooks ----------------------------------------------------------------
 
     def _make_target_encoder(self, classes=None):
-        return LabelTarget(classes=classes)
+        return per_step(LabelTarget(classes=classes), self.return_sequences)
 
-    def _loss_weights(self, y_encoded, sample_weight, encoder):
-        weights = super()._loss_weights(y_encoded, sample_weight, encoder)
+    def _loss_weights(self, y_encoded, sample_weight, encoder, seqs):
+        weights = super()._loss_weights(y_encoded, sample_weight, encoder, seqs)
         if self.class_weight is not None:
             labels = encoder.classes_[y_encoded]
             _check_class_weight(self.class_weight, encoder.classes_)

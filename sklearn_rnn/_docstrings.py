@@ -125,6 +125,19 @@ PARAMETERS = """\
         Print skorch's table of the loss per epoch.
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra skorch callbacks, e.g. ``skorch.callbacks.LRScheduler``.
+    return_sequences : bool, default=False
+        One output per time step instead of one per sequence: the head
+        reads the top layer's state at every valid step, y holds a target
+        per step (a list of ``(T_i,)`` arrays, an ``(n_samples,
+        n_timesteps)`` array or a Series with X's MultiIndex) and
+        ``predict`` answers in the same form. The loss and ``score`` pool
+        every valid step. With ``bidirectional=False`` the output at step t
+        depends on steps 0 to t only (causal: for tagging, next-step
+        prediction and language models, fit on X shifted by one step); a
+        bidirectional model reads the whole sequence first and is not
+        causal. Read step by step (``patch_size`` must be ``"auto"`` or 1);
+        ``pooling`` is not used; the early-stopping hold-out is drawn by
+        sequence, not stratified.
 """
 
 PARAMETERS = PARAMETERS.replace("{fixed}", _FIXED)

@@ -1,5 +1,6 @@
 """The PyTorch recurrent core. Knows nothing of scikit-learn or skorch."""
 
+import inspect
 import weakref
 from contextlib import contextmanager
 
@@ -28,6 +29,7 @@ ARCHITECTURE = (
     "dropout",
     "pooling",
     "patch_size",
+    "return_sequences",
 )
 
 #: Fewest sequences an evaluation batch is run with, and the multiple that
@@ -80,6 +82,10 @@ class RecurrentNetwork(nn.Module):
         Read-out of the top layer's states over the valid steps.
     patch_size : int
         Consecutive time steps read as one RNN input.
+    return_sequences : bool
+        Put the head on the top layer's state at every valid step instead of
+        on one pooled vector: the output is then one row per valid step,
+        sequence after sequence (``pooling`` is not used).
     """
 
     def __init__(
@@ -93,9 +99,11 @@ class RecurrentNetwork(nn.Module):
         dropout=0.0,
         pooling="last",
         patch_size=1,
+        return_sequences=False,
     ):
         super().__init__()
         self.patch_size = patch_size
+        self.return_sequences = return_sequences
         self.rnn = CELLS[cell](
             input_size * patch_size,
             hidden_size,
@@ -224,9 +232,19 @@ class RecurrentNetwork(nn.Module):
         return (steps * _valid_steps(X, lengths))[:n], last[:n]
 
     def forward(self, X, lengths):
-        """Raw outputs (logits or scaled regression targets) per sequence."""
+        """Raw outputs (logits or scaled regression targets): one row per
+        sequence, or with ``return_sequences`` one row per valid step,
+        sequence after sequence."""
         n = X.shape[0]
-        X, lengths = self._eval_rows(X, lengths.cpu())
+        lengths = lengths.cpu()
+        if self.return_sequences:
+            # the head runs on every row of the evaluation batch (at least
+            # MIN_EVAL_ROWS sequences), as the pooled head does
+            padded, all_lengths = self._eval_rows(X, lengths)
+            steps, _ = self.step_states(padded, all_lengths)
+            outputs = self.head(self.dropout(steps))[:n]
+            return outputs[_valid_steps(X, lengths)[..., 0]]
+        X, lengths = self._eval_rows(X, lengths)
         return self.head(self.dropout(self.encode(X, lengths)))[:n]
 
     def _eval_rows(self, X, lengths):
@@ -239,6 +257,14 @@ class RecurrentNetwork(nn.Module):
         X = torch.cat([X, X.new_zeros((missing, *X.shape[1:]))])
         lengths = torch.cat([lengths, lengths.new_full((missing,), X.shape[1])])
         return X, lengths
+
+
+#: The defaults of :class:`RecurrentNetwork`'s parameters.
+MODULE_DEFAULTS = {
+    name: parameter.default
+    for name, parameter in inspect.signature(RecurrentNetwork).parameters.items()
+    if parameter.default is not inspect.Parameter.empty
+}
 
 
 def batch_invariant(module):
@@ -301,6 +327,7 @@ def _widened(module):
             bidirectional=rnn.bidirectional,
             pooling=module.pooling,
             patch_size=module.patch_size,
+            return_sequences=module.return_sequences,
         )
     weights = {}
     for name, value in rnn.named_parameters():

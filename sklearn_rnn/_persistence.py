@@ -31,6 +31,7 @@ from sklearn.preprocessing import LabelEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from ._device import DEVICE, resolve_device
+from ._step_targets import StepTarget
 from ._target import LabelTarget, ScaledTarget
 
 #: What the ``format`` metadata entry of every file says.
@@ -53,6 +54,7 @@ _HELPERS = {
     "StandardScaler": StandardScaler,
     "LabelTarget": LabelTarget,
     "ScaledTarget": ScaledTarget,
+    "StepTarget": StepTarget,
 }
 
 _TAGS = ("__float__", "__tuple__", "__dict__", "__ndarray__", "__sklearn__")

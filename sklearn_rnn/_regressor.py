@@ -4,6 +4,7 @@ from sklearn.base import RegressorMixin, _fit_context
 
 from . import _docstrings
 from ._base import BaseRNN
+from ._step_targets import per_step
 from ._target import ScaledTarget
 
 _PARAMETERS = _docstrings.PARAMETERS.format(
@@ -97,6 +98,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         warm_start=False,
         verbose=False,
         callbacks=None,
+        return_sequences=False,
     ):
         super().__init__(
             cell=cell,
@@ -124,6 +126,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             warm_start=warm_start,
             verbose=verbose,
             callbacks=callbacks,
+            return_sequences=return_sequences,
         )
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -157,14 +160,41 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         Returns
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            Predictions; 1-D when the model has a single output.
+            Predictions; 1-D when the model has a single output. With
+            ``return_sequences=True``, one per time step in the form X
+            calls for (a list of ``(T_i,)`` or ``(T_i, n_outputs)`` arrays,
+            an ``(n_samples, n_timesteps[, n_outputs])`` array, or a Series
+            or DataFrame with X's MultiIndex).
         """
         return self._predict(X)
+
+    def score(self, X, y, sample_weight=None):
+        """R^2 of the predictions, as ``r2_score``.
+
+        With ``return_sequences=True``, over every valid time step pooled,
+        each step counting once (weighted by its sequence's weight).
+
+        Parameters
+        ----------
+        X : array-like, list of array-likes or DataFrame
+            Sequences, in any form accepted by :meth:`fit`.
+        y : array-like or list of array-likes
+            True targets, of shape (n_samples,) or (n_samples, n_outputs),
+            or per-step targets with ``return_sequences=True``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the sequences.
+
+        Returns
+        -------
+        score : float
+            The R^2.
+        """
+        return self._score(X, y, sample_weight)
 
     # -- hooks ----------------------------------------------------------------
 
     def _make_target_encoder(self):
-        return ScaledTarget()
+        return per_step(ScaledTarget(), self.return_sequences)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

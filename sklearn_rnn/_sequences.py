@@ -240,7 +240,9 @@ def _from_list(X, container):
     if len(shapes) == 1:
         # one shape: the stacked array (scikit-learn's checks pass X.tolist());
         # items that are numbers make it 1-D, which is refused as such
-        return _from_array(np.stack(items))
+        seqs = _from_array(np.stack(items))
+        seqs.meta["list_container"] = container  # per-step outputs: a list
+        return seqs
     odd = [i for i, x in enumerate(items) if x.ndim not in (1, 2)]
     if odd:
         shape = items[odd[0]].shape

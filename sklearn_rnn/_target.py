@@ -23,7 +23,12 @@ from sklearn.base import BaseEstimator
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelEncoder, StandardScaler
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
+    check_is_fitted,
+    column_or_1d,
+)
 from torch import nn
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
@@ -35,7 +40,26 @@ def fitted_target(estimator):
     return estimator._target_encoder
 
 
-class LabelTarget(BaseEstimator):
+class _PerSequence:
+    """One target row per sequence: what the per-sequence encoders share."""
+
+    per_step = False
+
+    def rows(self, seqs):
+        """Target rows of each sequence: one."""
+        return np.ones(len(seqs), dtype=np.int64)
+
+    def arrange(self, values, seqs, columns=None):
+        """Predictions (one row per sequence) in the form X calls for: as
+        they are."""
+        return values
+
+    def score_targets(self, y, seqs):
+        """y as the metric of ``score`` reads it: as it is."""
+        return y
+
+
+class LabelTarget(_PerSequence, BaseEstimator):
     """Class labels -> indices for the cross-entropy loss; logits -> labels.
 
     Parameters
@@ -47,12 +71,15 @@ class LabelTarget(BaseEstimator):
 
     criterion = nn.CrossEntropyLoss
     score_name = "accuracy"
+    #: The metric of ``score``, on labels.
+    metric = staticmethod(accuracy_score)
 
     def __init__(self, classes=None):
         self.classes = classes
 
-    def fit(self, y):
-        """Learn the classes of y (or ``classes``); at least 2 are needed."""
+    def fit(self, y, seqs=None):
+        """Learn the classes of y (or ``classes``); at least 2 are needed.
+        ``seqs``: the sequences y is for (unused: any y of labels may fit)."""
         y = _labels(y)
         classes = y if self.classes is None else self._checked_classes()
         self._encoder = LabelEncoder().fit(classes)
@@ -65,9 +92,12 @@ class LabelTarget(BaseEstimator):
             )
         return self
 
-    def transform(self, y):
-        """Class indices (int64) of the labels y, all of them known."""
+    def transform(self, y, seqs=None):
+        """Class indices (int64) of the labels y, all of them known; one per
+        sequence of ``seqs`` unless that is None."""
         y = _labels(y)
+        if seqs is not None:
+            check_consistent_length(seqs.lengths, y)
         unseen = np.setdiff1d(y, self.classes_)
         if unseen.size:
             raise ValueError(
@@ -160,23 +190,28 @@ class LabelTarget(BaseEstimator):
         return classes
 
 
-class ScaledTarget(BaseEstimator):
+class ScaledTarget(_PerSequence, BaseEstimator):
     """Real targets -> standardised float32 for the squared error; back."""
 
     criterion = nn.MSELoss
     score_name = "R²"
+    #: The metric of ``score``, in the units of y.
+    metric = staticmethod(r2_score)
 
-    def fit(self, y):
-        """Learn the mean and scale of each output of y."""
+    def fit(self, y, seqs=None):
+        """Learn the mean and scale of each output of y (``seqs`` unused)."""
         y = _real_targets(y)
         with np.errstate(over="ignore", invalid="ignore"):
             self._scaler = StandardScaler().fit(y)
         self.n_outputs_ = y.shape[1]
         return self
 
-    def transform(self, y):
-        """y standardised by the fitted scaling, float32, shape (n, n_outputs)."""
+    def transform(self, y, seqs=None):
+        """y standardised by the fitted scaling, float32, shape (n, n_outputs);
+        one row per sequence of ``seqs`` unless that is None."""
         y = _real_targets(y)
+        if seqs is not None:
+            check_consistent_length(seqs.lengths, y)
         if y.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y has {y.shape[1]} output(s), but the model was fitted "
