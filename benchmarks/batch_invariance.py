@@ -25,7 +25,8 @@ import torch
 
 from sklearn_rnn._module import RecurrentNetwork, batch_invariant
 
-#: (cell, hidden_size, input_size, num_layers, bidirectional, ragged, pooling)
+#: (cell, hidden_size, input_size, num_layers, bidirectional, ragged, pooling);
+#: pooling "steps" is return_sequences=True (one output per valid step)
 ARCHITECTURES = [
     (cell, hidden, inputs, layers, False, ragged, pooling)
     for cell in ("gru", "lstm", "rnn")
@@ -37,7 +38,7 @@ ARCHITECTURES = [
         (9, 7, 1),
     )
     for ragged in (False, True)
-    for pooling in ("last", "mean", "max")
+    for pooling in ("last", "mean", "max", "steps")
 ] + [
     (cell, hidden, inputs, layers, True, False, "last")
     for cell in ("gru", "lstm", "rnn")
@@ -58,7 +59,8 @@ def batch_sizes_that_differ(architecture, max_batch, width=25):
         hidden_size=hidden,
         num_layers=layers,
         bidirectional=bidirectional,
-        pooling=pooling,
+        pooling="last" if pooling == "steps" else pooling,
+        return_sequences=pooling == "steps",
     )
     module = batch_invariant(module)  # what predict runs
     X = torch.randn(max_batch, width, inputs)
@@ -69,11 +71,12 @@ def batch_sizes_that_differ(architecture, max_batch, width=25):
         lengths = torch.full((max_batch,), width)
     X = X * (torch.arange(width)[None, :, None] < lengths[:, None, None])
     changes = []
+    rows = int(lengths[0]) if pooling == "steps" else 1  # sequence 0's outputs
     with torch.inference_mode():
         alone = module(X[:1, : lengths[0]], lengths[:1]).numpy().tobytes()
         for size in range(2, max_batch + 1):
             longest = int(lengths[:size].max())
-            out = module(X[:size, :longest], lengths[:size])[:1].numpy().tobytes()
+            out = module(X[:size, :longest], lengths[:size])[:rows].numpy().tobytes()
             if out != alone:
                 changes.append(size)
     return changes

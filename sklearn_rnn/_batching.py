@@ -99,18 +99,19 @@ class _TensorData:
             source = torch.where(valid, self.offsets[index][:, None] + steps, 0)
             padded = self.values[source] * valid[..., None]
         X = {"X": padded, "lengths": lengths}
-        if self.per_step:  # the target rows: every valid step of each row
-            index = self._valid_steps(index, lengths)
-        if self.sample_weight is not None:
-            X["sample_weight"] = self.sample_weight[index]
-        return X, None if self.y is None else self.y[index]
-
-    def _valid_steps(self, index, lengths):
-        """Flat positions of the valid steps of sequences ``index``,
-        sequence after sequence."""
+        if not self.per_step:
+            if self.sample_weight is not None:
+                X["sample_weight"] = self.sample_weight[index]
+            return X, None if self.y is None else self.y[index]
+        # the target rows: every valid step of each sequence, in order;
+        # weights padded to (batch, steps), one row per sequence as skorch
+        # counts a batch, read at the valid steps by the loss
         steps = torch.arange(int(lengths.max()), device=self.device)
         valid = steps < lengths.to(self.device)[:, None]
-        return (self.offsets[index][:, None] + steps)[valid]
+        source = torch.where(valid, self.offsets[index][:, None] + steps, 0)
+        if self.sample_weight is not None:
+            X["sample_weight"] = self.sample_weight[source] * valid
+        return X, None if self.y is None else self.y[source[valid]]
 
 
 class LengthBucketSampler:

@@ -189,8 +189,9 @@ class RecurrentNetwork(nn.Module):
                 )
         if isinstance(hidden, tuple):  # LSTM: (h_n, c_n)
             hidden = hidden[0]
-        directions = 2 if self.rnn.bidirectional else 1
-        top = hidden[-directions:]  # (directions, batch, hidden_size)
+        if not self.rnn.bidirectional:
+            return steps, hidden[-1]
+        top = hidden[-2:]  # (directions, batch, hidden_size)
         return steps, top.transpose(0, 1).reshape(batch, -1)
 
     def last_state(self, X, lengths):
@@ -242,10 +243,15 @@ class RecurrentNetwork(nn.Module):
             # MIN_EVAL_ROWS sequences), as the pooled head does
             padded, all_lengths = self._eval_rows(X, lengths)
             steps, _ = self.step_states(padded, all_lengths)
-            outputs = self.head(self.dropout(steps))[:n]
+            outputs = self.head(self._dropout(steps))[:n]
             return outputs[_valid_steps(X, lengths)[..., 0]]
         X, lengths = self._eval_rows(X, lengths)
-        return self.head(self.dropout(self.encode(X, lengths)))[:n]
+        outputs = self.head(self._dropout(self.encode(X, lengths)))
+        return outputs if len(outputs) == n else outputs[:n]
+
+    def _dropout(self, x):
+        # no dropout node in the autograd graph when there is no dropout
+        return self.dropout(x) if self.dropout.p else x
 
     def _eval_rows(self, X, lengths):
         """In evaluation mode, X and lengths with at least

@@ -41,5 +41,9 @@ class SequenceNet(NeuralNet):
         if losses.ndim > 1:  # one column per regression target
             losses = losses.mean(dim=1)
         if X is not None and "sample_weight" in X:
-            losses = losses * X["sample_weight"].to(losses.device)
+            weights = X["sample_weight"].to(losses.device)
+            if weights.ndim == 2:  # per step, padded: those of the valid steps
+                steps = torch.arange(weights.shape[1])
+                weights = weights[(steps < X["lengths"][:, None]).to(weights.device)]
+            losses = losses * weights
         return losses.mean()

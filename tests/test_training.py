@@ -537,6 +537,7 @@ CHANGES = {
     "dropout": 0.5,
     "pooling": "mean",
     "patch_size": 2,
+    "return_sequences": True,
 }
 
 
