@@ -28,6 +28,10 @@ Cases:
   Extra peak memory (resident set above the start of the call) is reported
   too.
 - ``grid search``: ``GridSearchCV(n_jobs=1)`` vs ``n_jobs=2``.
+- ``steps``: ``return_sequences=True`` (one output per step) against a
+  minimal loop that runs each random batch unpacked and masks its
+  per-step cross-entropy to the valid steps, equal-length (4000 x 30) and
+  ragged (2000 sequences of 8-400 steps).
 - ``pooling``: the package's own fit with ``pooling="mean"`` and ``"max"``
   against ``"last"`` (4000 x 30 x 8, batch 64): what each pooling costs.
 """
@@ -331,6 +335,81 @@ def bench_pooling(args):
     )
 
 
+class StepLSTM(nn.Module):
+    """What a user would write for one output per step: LSTM -> Linear on
+    every step's state."""
+
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.LSTM(FEATURES, HIDDEN, batch_first=True)
+        self.head = nn.Linear(HIDDEN, CLASSES)
+
+    def forward(self, X):
+        steps, _ = self.rnn(X)
+        return self.head(steps)
+
+
+def hand_written_step_fit(X, y, lengths, batch_size, epochs):
+    """The minimal per-step loop: a padded tensor of all sequences and of
+    their per-step labels; each random batch is cut to its longest
+    sequence, run unpacked (causal: padding only follows the valid steps)
+    and its cross-entropy masked to the valid steps."""
+    torch.manual_seed(0)
+    net = StepLSTM()
+    opt = torch.optim.Adam(net.parameters(), lr=LR, fused=True)
+    steps = torch.arange(X.shape[1])
+    for _ in range(epochs):
+        for idx in torch.randperm(len(X)).split(batch_size):
+            width = int(lengths[idx].max())
+            valid = steps[:width] < lengths[idx, None]
+            opt.zero_grad()
+            logits = net(X[idx, :width])
+            loss = nn.functional.cross_entropy(logits[valid], y[idx, :width][valid])
+            loss.backward()
+            opt.step()
+    return net
+
+
+def bench_steps(args):
+    """return_sequences=True against the minimal masked per-step loop."""
+    cases = [("equal", 1000 if args.quick else 4000, None)]
+    n = 500 if args.quick else 2000
+    rng = np.random.default_rng(1)
+    lengths = np.exp(rng.uniform(np.log(8), np.log(400), size=n)).astype(int)
+    cases.append(("ragged", n, lengths))
+    for kind, n, lengths in cases:
+        steps_case(args, kind, n, np.full(n, 30) if lengths is None else lengths)
+
+
+def steps_case(args, kind, n, lengths):
+    X, _ = make_data(n, lengths)
+    tags = [(x[:, 0] > 0).astype(int) + (x[:, 1] > 1).astype(int) for x in X]
+    tensor, lengths_t = padded(X)
+    y_padded = torch.zeros(tensor.shape[:2], dtype=torch.int64)
+    for i, t in enumerate(tags):
+        y_padded[i, : len(t)] = torch.from_numpy(t)
+    est = package(args.device, batch_size=64, max_iter=args.epochs)
+    est.set_params(return_sequences=True)
+    data = np.stack(X) if kind == "equal" else X
+    labels = np.stack(tags) if kind == "equal" else tags
+    medians = race(
+        {
+            "masked per-step loop (reference)": lambda: hand_written_step_fit(
+                tensor, y_padded, lengths_t, 64, args.epochs
+            ),
+            "sklearn_rnn return_sequences=True": lambda: est.fit(data, labels),
+        },
+        args.repeats,
+    )
+    report(
+        f"fit, one output per step, {kind}: {n} sequences "
+        f"({'30 steps' if kind == 'equal' else '8-400 steps'}), batch 64, "
+        f"{args.epochs} epochs",
+        medians,
+        "masked per-step loop (reference)",
+    )
+
+
 def bench_grid_search(args):
     n = 300 if args.quick else 600
     rng = np.random.default_rng(4)
@@ -371,7 +450,7 @@ def main():
     parser.add_argument(
         "--only",
         nargs="*",
-        default=["equal", "ragged", "predict", "grid", "pooling"],
+        default=["equal", "ragged", "predict", "grid", "pooling", "steps"],
     )
     args = parser.parse_args()
     warnings.simplefilter("ignore")
@@ -388,6 +467,8 @@ def main():
         bench_grid_search(args)
     if "pooling" in args.only:
         bench_pooling(args)
+    if "steps" in args.only:
+        bench_steps(args)
 
 
 if __name__ == "__main__":

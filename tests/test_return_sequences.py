@@ -231,3 +231,27 @@ def test_attribute_refuses_a_per_step_model(tagger):
 
     with pytest.raises(ValueError, match="return_sequences=True"):
         attribute(tagger, X[:3])
+
+
+# -- labels and model selection -----------------------------------------------
+
+
+def test_string_labels():
+    words = [np.where(t == 1, "up", "down") for t in TAGS]
+    model = clf(max_iter=30).fit(X, words)
+    np.testing.assert_array_equal(model.classes_, ["down", "up"])
+    predicted = model.predict(X)
+    assert predicted[0].dtype.kind == "U"
+    assert model.score(X, words) > 0.9
+
+
+def test_cross_validation_and_grid_search_on_lists():
+    from sklearn.model_selection import GridSearchCV, cross_val_score
+
+    scores = cross_val_score(clf(max_iter=20), X, TAGS, cv=3)
+    assert scores.shape == (3,)
+    assert (scores > 0.7).all()
+    search = GridSearchCV(clf(max_iter=10), {"hidden_size": [4, 16]}, cv=2)
+    search.fit(X, TAGS)
+    assert search.best_params_["hidden_size"] in (4, 16)
+    assert isinstance(search.predict(X[:2]), list)
