@@ -94,9 +94,7 @@ class _TensorData:
         if self.equal_length:
             padded = self.values.view(self.shape)[index]
         else:
-            steps = torch.arange(int(lengths.max()), device=self.device)
-            valid = steps < lengths.to(self.device)[:, None]
-            source = torch.where(valid, self.offsets[index][:, None] + steps, 0)
+            source, valid = self._steps(index, lengths)
             padded = self.values[source] * valid[..., None]
         X = {"X": padded, "lengths": lengths}
         if not self.per_step:
@@ -106,12 +104,18 @@ class _TensorData:
         # the target rows: every valid step of each sequence, in order;
         # weights padded to (batch, steps), one row per sequence as skorch
         # counts a batch, read at the valid steps by the loss
-        steps = torch.arange(int(lengths.max()), device=self.device)
-        valid = steps < lengths.to(self.device)[:, None]
-        source = torch.where(valid, self.offsets[index][:, None] + steps, 0)
+        source, valid = self._steps(index, lengths)
         if self.sample_weight is not None:
             X["sample_weight"] = self.sample_weight[source] * valid
         return X, None if self.y is None else self.y[source[valid]]
+
+    def _steps(self, index, lengths):
+        """``(source, valid)``, both ``(batch, longest)``: the flat position
+        of each step of sequences ``index`` (0 where padded) and which steps
+        are valid."""
+        steps = torch.arange(int(lengths.max()), device=self.device)
+        valid = steps < lengths.to(self.device)[:, None]
+        return torch.where(valid, self.offsets[index][:, None] + steps, 0), valid
 
 
 class LengthBucketSampler:

@@ -1,5 +1,8 @@
 """Helpers shared by the behaviour tests: tiny data, the forms of X, fitting."""
 
+import os
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -104,3 +107,13 @@ def outputs(est, X):
     if hasattr(est, "predict_proba"):
         return est.predict_proba(X)
     return est.predict(X)
+
+
+def run_without_cuda(script):
+    """Run ``script`` in a fresh Python that sees no GPU; return its stdout."""
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout

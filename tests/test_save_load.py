@@ -4,8 +4,6 @@ import copy
 import json
 import os
 import pickle
-import subprocess
-import sys
 import textwrap
 import warnings
 from pathlib import Path
@@ -15,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from _helpers import FAST, estimator, fit_quietly, outputs, target
+from _helpers import FAST, estimator, fit_quietly, outputs, run_without_cuda, target
 from safetensors import safe_open
 from safetensors.torch import save_file
 from sklearn.exceptions import NotFittedError
@@ -421,12 +419,7 @@ def test_gpu_saved_model_loads_in_cpu_only_process(ragged, tmp_path):
         print("ok", clf.net_.device)
         """
     )
-    env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
-    result = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
-    assert "ok cpu" in result.stdout
+    assert "ok cpu" in run_without_cuda(script)
 
 
 # -- files of earlier format versions ----------------------------------------
