@@ -399,7 +399,6 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             module=RecurrentNetwork,
             **{f"module__{name}": value for name, value in module.items()},
             criterion=encoder.criterion,
-            criterion__reduction="none",
             **self._optimizer_params(device),
             max_epochs=self.max_iter,
             batch_size=self.batch_size,
