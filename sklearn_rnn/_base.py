@@ -80,6 +80,7 @@ class _FitPlan:
     incremental: bool
     continuing: bool
     module: dict
+    n_before: int  # epochs in the history before this fit
 
 
 class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
@@ -188,9 +189,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
     def _loss_weights(self, y_encoded, sample_weight, encoder, seqs):
         """Validated loss weights, one per target row (a sequence's weight
         on each of its rows), or None (all equal)."""
-        if sample_weight is None:
-            return None
-        return np.repeat(_sequence_weights(sample_weight, seqs), encoder.rows(seqs))
+        return _row_weights(sample_weight, seqs, encoder)
 
     # -- fitting ----------------------------------------------------------
 
@@ -271,6 +270,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             incremental=incremental,
             continuing=continuing,
             module=module,
+            n_before=self.n_iter_ if continuing else 0,
         )
 
     def _target_encoder_for(self, y, seqs, continuing, target_params):
@@ -329,7 +329,6 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             )
         else:
             net = self._build_net(plan.device, plan.module, plan.encoder, **net_params)
-        n_before = len(net.history) if plan.continuing else 0
         with (
             seeded(plan.seed, plan.device),
             full_precision(),
@@ -340,12 +339,11 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
                 net.initialize()
             net.partial_fit(plan.dataset, epochs=plan.epochs)
         net.train_split = None  # do not keep the hold-out in the model
-        self._check_not_diverged(net.history[n_before:], plan)
+        self._check_not_diverged(net.history[plan.n_before :], plan)
         return net
 
     def _commit(self, plan, net):
         """Set the fitted state from a successful fit."""
-        n_before = len(self.net_.history) if plan.continuing else 0
         if not plan.continuing:
             record_fit(self, plan.seqs)
         self._target_encoder = plan.encoder
@@ -354,7 +352,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         self.net_ = net
         self._set_history(net.history, validate=plan.valid is not None)
         self.patch_size_ = net.module__patch_size
-        epochs = len(net.history) - n_before
+        epochs = len(net.history) - plan.n_before
         if dict(net.callbacks_)["rewind"].interrupted_:
             warnings.warn(
                 f"Training was interrupted (KeyboardInterrupt) after {epochs} "
@@ -625,11 +623,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         sequence, or pooled over all valid steps."""
         seqs, outputs = self._forward(X)
         encoder = self._target_encoder
-        weights = None
-        if sample_weight is not None:
-            weights = np.repeat(
-                _sequence_weights(sample_weight, seqs), encoder.rows(seqs)
-            )
+        weights = _row_weights(sample_weight, seqs, encoder)
         y_pred = encoder.decode(outputs)
         return encoder.metric(
             encoder.score_targets(y, seqs), y_pred, sample_weight=weights
@@ -721,6 +715,13 @@ def _sequence_weights(sample_weight, seqs):
         if "sample" in str(exc).lower():
             raise
         raise type(exc)(f"sample_weight must hold numbers: {exc}") from exc
+
+
+def _row_weights(sample_weight, seqs, encoder):
+    """Each sequence's checked weight on each of its target rows, or None."""
+    if sample_weight is None:
+        return None
+    return np.repeat(_sequence_weights(sample_weight, seqs), encoder.rows(seqs))
 
 
 def _positions(offsets, rows):

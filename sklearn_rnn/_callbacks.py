@@ -181,7 +181,8 @@ class KeepBest(EarlyStopping):
             _, y_valid = valid[np.arange(len(valid))]
             self.best_score_ = self.scoring(net, valid, y_valid)
             self.dynamic_threshold_ = self.best_score_
-            self.best_epoch_ = net.history[-1, "epoch"]
+            # the weights are those of the epoch the last fit kept
+            self.best_epoch_ = net.history[-1].get("best_epoch", len(net.history))
             self.best_model_weights_ = copy.deepcopy(net.module_.state_dict())
 
     def on_epoch_end(self, net, **kwargs):

@@ -221,16 +221,21 @@ class RecurrentNetwork(nn.Module):
             The state the ``"last"`` pooling reads: forward direction after
             the last valid step, backward direction after the first.
         """
-        n, width = X.shape[0], X.shape[1]
+        n = X.shape[0]
         X, lengths = self._eval_rows(X, lengths.cpu())
+        steps, last = self._padded_steps(X, lengths)
+        return (steps * _valid_steps(X, lengths))[:n], last[:n]
+
+    def _padded_steps(self, X, lengths):
+        """Top-layer states at every step of padded X (meaningless at padded
+        steps) and at the last valid one."""
         patches, patch_lengths = self._patches(X, lengths)
         steps, last = self._states(patches, patch_lengths)
         if isinstance(steps, PackedSequence):
             steps, _ = pad_packed_sequence(
                 steps, batch_first=True, total_length=patches.shape[1]
             )
-        steps = steps.repeat_interleave(self.patch_size, dim=1)[:, :width]
-        return (steps * _valid_steps(X, lengths))[:n], last[:n]
+        return steps.repeat_interleave(self.patch_size, dim=1)[:, : X.shape[1]], last
 
     def forward(self, X, lengths):
         """Raw outputs (logits or scaled regression targets): one row per
@@ -242,8 +247,8 @@ class RecurrentNetwork(nn.Module):
             # the head runs on every row of the evaluation batch (at least
             # MIN_EVAL_ROWS sequences), as the pooled head does
             padded, all_lengths = self._eval_rows(X, lengths)
-            steps, _ = self.step_states(padded, all_lengths)
-            outputs = self.head(self._dropout(steps))[:n]
+            steps, _ = self._padded_steps(padded, all_lengths)
+            outputs = self.head(self._dropout(steps))[:n]  # then the valid ones
             return outputs[_valid_steps(X, lengths)[..., 0]]
         X, lengths = self._eval_rows(X, lengths)
         outputs = self.head(self._dropout(self.encode(X, lengths)))

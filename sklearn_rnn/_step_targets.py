@@ -133,9 +133,7 @@ def step_values(y, seqs):
         raise ValueError(_FORMS_NEEDED + f" Got {type(y).__name__}.")
     if isinstance(y, (pd.Series, pd.DataFrame)):
         return _from_frame(y, seqs)
-    if isinstance(y, (list, tuple)) or (
-        isinstance(y, np.ndarray) and y.dtype == object and y.ndim == 1
-    ):
+    if _is_per_sequence(y):
         return _from_items(list(y), seqs)
     array = np.asarray(y)
     if array.ndim < 2:
@@ -154,9 +152,7 @@ def all_values(y):
     """Every target in y, in any order (for the set of classes)."""
     if isinstance(y, (pd.Series, pd.DataFrame)):
         return y.to_numpy()
-    if isinstance(y, (list, tuple)) or (
-        isinstance(y, np.ndarray) and y.dtype == object and y.ndim == 1
-    ):
+    if _is_per_sequence(y):
         items = [np.asarray(item) for item in y]
         return np.concatenate([item.reshape(len(item), -1) for item in items])[:, 0]
     array = np.asarray(y)
@@ -186,6 +182,13 @@ _FORMS_NEEDED = (
     "n_timesteps) or 3-D (n_samples, n_timesteps, n_outputs) array, or a "
     "Series (or DataFrame) with X's (sample, time) MultiIndex."
 )
+
+
+def _is_per_sequence(y):
+    """y is a list (tuple, 1-D object array) of per-sequence targets."""
+    return isinstance(y, (list, tuple)) or (
+        isinstance(y, np.ndarray) and y.dtype == object and y.ndim == 1
+    )
 
 
 def _from_items(items, seqs):

@@ -242,17 +242,22 @@ def test_save_where_writing_is_not_permitted(model, tmp_path):
     assert exc.errno in (errno.EACCES, errno.EPERM)
 
 
-def test_save_permission_denied_simulated(model, tmp_path, monkeypatch):
-    """The same, by a file system that refuses to create any file."""
-    est, before = model
+def _refuse_new_files(folder, monkeypatch):
+    """A file system on which no file can be created in ``folder``."""
     real_open = os.open
 
-    def refusing_open(name, flags, *args, **kwargs):
-        if flags & os.O_CREAT and os.fspath(name).startswith(str(tmp_path)):
+    def refusing_create(name, flags, *args, **kwargs):
+        if flags & os.O_CREAT and os.fspath(name).startswith(str(folder)):
             raise PermissionError(errno.EACCES, "Permission denied", name)
         return real_open(name, flags, *args, **kwargs)
 
-    monkeypatch.setattr(os, "open", refusing_open)
+    monkeypatch.setattr(os, "open", refusing_create)
+
+
+def test_save_permission_denied_simulated(model, tmp_path, monkeypatch):
+    """The same, by a file system that refuses to create any file."""
+    est, before = model
+    _refuse_new_files(tmp_path, monkeypatch)
     path = tmp_path / "model.safetensors"
     _check_failed_save(est, before, path, PermissionError, tmp_path)
     assert not path.exists()
@@ -263,14 +268,7 @@ def test_save_over_a_file_in_a_read_only_folder(model, tmp_path, monkeypatch):
     est, before = model
     path = tmp_path / "model.safetensors"
     path.write_bytes(b"old contents")
-    real_open = os.open
-
-    def refusing_create(name, flags, *args, **kwargs):
-        if flags & os.O_CREAT and os.fspath(name).startswith(str(tmp_path)):
-            raise PermissionError(errno.EACCES, "Permission denied", name)
-        return real_open(name, flags, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", refusing_create)
+    _refuse_new_files(tmp_path, monkeypatch)
     est.save(path)
     monkeypatch.undo()
     _assert_unchanged(est, before)

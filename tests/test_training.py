@@ -257,6 +257,7 @@ def test_warm_start_that_never_improves_keeps_the_best_weights(kind):
     )
     est = estimator(kind, **params).fit(X, y)
     first_best = est.best_validation_score_
+    first_epoch = est.net_.history[-1, "best_epoch"]
     before = outputs(est, X)
     n_first = est.n_iter_
     # a learning rate far too high: every epoch of the second fit is worse
@@ -273,6 +274,7 @@ def test_warm_start_that_never_improves_keeps_the_best_weights(kind):
     )
     # and the history says which epoch the weights are from
     assert est.net_.history[-1, "best_epoch"] <= n_first
+    assert est.net_.history[-1, "best_epoch"] == first_epoch
 
 
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
