@@ -41,6 +41,12 @@ from ._callbacks import (
     StoppingRule,
     ValidationScore,
 )
+from ._categorical import (
+    UNKNOWN_RATE,
+    categorical_mask,
+    embedding_dims,
+    n_categories,
+)
 from ._device import resolve_device
 from ._memory import check_network_size, memory_checked
 from ._module import (
@@ -116,6 +122,11 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         "verbose": ["verbose"],
         "callbacks": [list, None],
         "return_sequences": ["boolean"],
+        "categorical_features": ["array-like", StrOptions({"from_dtype"}), None],
+        "embedding_dim": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
     }
 
     @abstractmethod
@@ -148,6 +159,8 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         verbose,
         callbacks,
         return_sequences,
+        categorical_features,
+        embedding_dim,
     ):
         self.cell = cell
         self.hidden_size = hidden_size
@@ -175,6 +188,8 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         self.verbose = verbose
         self.callbacks = callbacks
         self.return_sequences = return_sequences
+        self.categorical_features = categorical_features
+        self.embedding_dim = embedding_dim
 
     # -- hooks of the subclasses ------------------------------------------
 
@@ -252,7 +267,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             labels = encoder.stratify_by(y_encoded)
             dataset, valid = self._split(dataset, labels, split_seed)
         if continuing:
-            self._check_architecture()
+            self._check_architecture(seqs)
             module = self.net_.get_params_for("module")
         else:
             module = self._module_params(seqs, encoder)
@@ -298,8 +313,15 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
     def _module_params(self, seqs, encoder):
         """The module's parameters for a new network on ``seqs``."""
         architecture = {name: getattr(self, name) for name in ARCHITECTURE}
+        counts = n_categories(seqs, seqs.categorical)
         return {
             **architecture,
+            "categorical_features": tuple(
+                int(j) for j in np.flatnonzero(seqs.categorical)
+            ),
+            "n_categories": tuple(int(n) for n in counts),
+            "embedding_dims": embedding_dims(counts, self.embedding_dim),
+            "unknown_rate": UNKNOWN_RATE,
             "input_size": seqs.n_step_features,
             "output_size": encoder.n_outputs_,
             "patch_size": _patch_size(
@@ -352,6 +374,9 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         self.net_ = net
         self._set_history(net.history, validate=plan.valid is not None)
         self.patch_size_ = net.module__patch_size
+        self.n_categories_ = np.array(
+            net.get_params_for("module").get("n_categories", ()), dtype=np.int64
+        )
         epochs = len(net.history) - plan.n_before
         if dict(net.callbacks_)["rewind"].interrupted_:
             warnings.warn(
@@ -457,13 +482,21 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             params["optimizer__fused"] = True
         return params
 
-    def _check_architecture(self):
+    def _check_architecture(self, seqs):
         """Refuse to continue the fitted network with another architecture."""
         # a file saved before a parameter existed has the module's default
         fitted = {**MODULE_DEFAULTS, **self.net_.get_params_for("module")}
         wanted = {name: getattr(self, name) for name in ARCHITECTURE}
         if wanted["patch_size"] == "auto":  # continues with the fitted size
             wanted["patch_size"] = fitted["patch_size"]
+        mask = categorical_mask(self.categorical_features, seqs, type(self).__name__)
+        fitted["categorical_features"] = tuple(fitted["categorical_features"])
+        wanted["categorical_features"] = tuple(int(j) for j in np.flatnonzero(mask))
+        dims = tuple(fitted["embedding_dims"])
+        fitted["embedding_dim"] = dims
+        wanted["embedding_dim"] = embedding_dims(
+            fitted["n_categories"], self.embedding_dim
+        )
         changed = [
             f"{name} ({fitted[name]!r} -> {value!r})"
             for name, value in wanted.items()

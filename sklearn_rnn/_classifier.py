@@ -110,6 +110,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         verbose=False,
         callbacks=None,
         return_sequences=False,
+        categorical_features=None,
+        embedding_dim="auto",
     ):
         super().__init__(
             cell=cell,
@@ -138,6 +140,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             verbose=verbose,
             callbacks=callbacks,
             return_sequences=return_sequences,
+            categorical_features=categorical_features,
+            embedding_dim=embedding_dim,
         )
         self.class_weight = class_weight
 

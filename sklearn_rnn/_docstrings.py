@@ -138,6 +138,23 @@ PARAMETERS = """\
         causal. Read step by step (``patch_size`` must be ``"auto"`` or 1);
         ``pooling`` is not used; the early-stopping hold-out is drawn by
         sequence, not stratified.
+    categorical_features : array-like of int or bool, "from_dtype" or None, \
+default=None
+        Step features that hold category codes (non-negative integers, e.g.
+        token ids from :class:`~sklearn_rnn.preprocessing.TextSequencer`):
+        step-feature indices, a boolean mask over the step features, or
+        ``"from_dtype"`` for the ``category``-dtype columns of a (sample,
+        time) DataFrame (read by their codes). Each enters the RNN as a
+        learned embedding of ``embedding_dim`` values instead of its raw
+        value. A code at or above ``n_categories_`` (unseen in the first
+        fit) is read as "unknown", an embedding trained on randomly chosen
+        steps (2 % of them, in training); a negative, fractional, NaN or
+        infinite code raises a ValueError.
+    embedding_dim : int or "auto", default="auto"
+        Size of each categorical feature's embedding. ``"auto"``:
+        ``min(50, round(1.6 * n ** 0.56))`` (fastai's rule of thumb, capped)
+        for ``n`` categories, at least 2: 5 for 7 categories, 19 for 80, 50
+        from 1 000.
 """
 
 PARAMETERS = PARAMETERS.replace("{fixed}", _FIXED)
@@ -164,6 +181,11 @@ ATTRIBUTES = """\
     best_validation_score_ : float or None
         With early stopping, the validation score of the weights kept (the
         best epoch's, restored), else None.
+    is_categorical_ : ndarray of shape (n_step_features,), bool
+        Which step features are categorical (embedded).
+    n_categories_ : ndarray of shape (n_categorical_features,), int
+        For each categorical feature, in feature order, its largest code in
+        the first fit plus one: the codes it has an embedding for.
     net_ : skorch.NeuralNet
         The fitted skorch net; ``net_.module_`` is the PyTorch module and
         ``net_.history`` the training history.

@@ -20,9 +20,15 @@ def check_network_size(module):
     size, layers = module["hidden_size"], module["num_layers"]
     patch_size = module["patch_size"]
     per_layer = directions * _GATES[module["cell"]] * size  # units of every gate
+    dims = module.get("embedding_dims", ())
+    width = module["input_size"] - len(dims) + sum(dims)  # the embedded codes
+    tables = sum(
+        (n + 2) * d for n, d in zip(module.get("n_categories", ()), dims, strict=True)
+    )
     n_weights = (
-        module["output_size"] * (size * directions + 1)
-        + per_layer * (module["input_size"] * patch_size + size + 2)
+        tables
+        + module["output_size"] * (size * directions + 1)
+        + per_layer * (width * patch_size + size + 2)
         + (layers - 1) * per_layer * (size * directions + size + 2)
     )
     needed = 4 * 4 * n_weights  # float32 weights, gradients, 2 moments

@@ -86,6 +86,15 @@ class RecurrentNetwork(nn.Module):
         Put the head on the top layer's state at every valid step instead of
         on one pooled vector: the output is then one row per valid step,
         sequence after sequence (``pooling`` is not used).
+    categorical_features : tuple of int
+        Step features that hold category codes (see :class:`StepInputs`).
+    n_categories : tuple of int
+        Known codes of each categorical feature (0 to n - 1).
+    embedding_dims : tuple of int
+        Embedding size of each categorical feature.
+    unknown_rate : float
+        In training, the share of valid steps whose codes are read as
+        "unknown", so that the unknown embedding is learned.
     """
 
     def __init__(
@@ -100,12 +109,19 @@ class RecurrentNetwork(nn.Module):
         pooling="last",
         patch_size=1,
         return_sequences=False,
+        categorical_features=(),
+        n_categories=(),
+        embedding_dims=(),
+        unknown_rate=0.0,
     ):
         super().__init__()
         self.patch_size = patch_size
         self.return_sequences = return_sequences
+        self.inputs = StepInputs(
+            input_size, categorical_features, n_categories, embedding_dims, unknown_rate
+        )
         self.rnn = CELLS[cell](
-            input_size * patch_size,
+            self.inputs.output_size * patch_size,
             hidden_size,
             num_layers=num_layers,
             batch_first=True,
@@ -154,7 +170,10 @@ class RecurrentNetwork(nn.Module):
         return steps.amax(dim=1)
 
     def _patches(self, X, lengths):
-        """X as patches of ``patch_size`` steps, and lengths in patches."""
+        """X as the RNN reads it (embedded codes, patches of ``patch_size``
+        steps), and lengths in patches."""
+        if self.inputs.categorical:
+            X = self.inputs(X, lengths)
         size = self.patch_size
         if size == 1:
             return X, lengths
@@ -270,6 +289,89 @@ class RecurrentNetwork(nn.Module):
         return X, lengths
 
 
+class StepInputs(nn.Module):
+    """Each time step's features as the RNN reads them: the numeric features
+    as they are, then a learned embedding of each categorical feature.
+
+    A categorical feature holds codes 0 to ``n - 1`` (floats of integer
+    value, as X is float). Its embedding table has ``n + 2`` rows: row 0 is
+    padding (a zero vector, never trained: the padded steps of a batch,
+    and a negative code, which the estimators never pass, so that an
+    attribution baseline can mean "no category"), rows 1 to n the codes, and
+    row ``n + 1`` "unknown": every code at or above ``n``. In training,
+    each valid step's code is read as unknown with probability
+    ``unknown_rate``, so that the unknown row learns what an unseen
+    category means on average.
+
+    Parameters
+    ----------
+    input_size : int
+        Features per time step.
+    categorical_features : tuple of int
+        Positions of the categorical features.
+    n_categories : tuple of int
+        Known codes of each.
+    embedding_dims : tuple of int
+        Embedding size of each.
+    unknown_rate : float
+        Share of codes read as unknown in training.
+    """
+
+    def __init__(
+        self,
+        input_size,
+        categorical_features=(),
+        n_categories=(),
+        embedding_dims=(),
+        unknown_rate=0.0,
+    ):
+        super().__init__()
+        self.categorical = tuple(int(j) for j in categorical_features)
+        self.n_categories = tuple(int(n) for n in n_categories)
+        self.unknown_rate = float(unknown_rate)
+        self.input_size = int(input_size)
+        numeric = [j for j in range(input_size) if j not in self.categorical]
+        self.numeric = tuple(numeric)
+        self.embeddings = nn.ModuleList(
+            nn.Embedding(n + 2, int(dim), padding_idx=0)
+            for n, dim in zip(self.n_categories, embedding_dims, strict=True)
+        )
+        #: the step feature each output column comes from
+        self.feature_of_column = numeric + [
+            j
+            for j, dim in zip(self.categorical, embedding_dims, strict=True)
+            for _ in range(int(dim))
+        ]
+        self.output_size = len(self.feature_of_column)
+
+    #: Set by :func:`reading_inputs`: X is already what this module outputs.
+    passthrough = False
+
+    def forward(self, X, lengths):
+        """``(batch, max_length, output_size)`` from padded X."""
+        if self.passthrough:
+            return X
+        valid = (torch.arange(X.shape[1]) < lengths.cpu()[:, None]).to(X.device)
+        parts = []
+        if self.numeric:
+            numeric = torch.tensor(self.numeric, device=X.device)
+            parts.append(X.index_select(2, numeric))
+        for j, n, table in zip(
+            self.categorical, self.n_categories, self.embeddings, strict=True
+        ):
+            parts.append(table(self._rows(X[..., j], n, valid)))
+        return torch.cat(parts, dim=2)
+
+    def _rows(self, codes, n, valid):
+        """Embedding rows of codes: 0 padding, 1..n the codes, n+1 unknown."""
+        rows = codes.long().clamp(min=-1, max=n) + 1
+        rows = rows.masked_fill(codes < 0, 0)
+        if self.training and self.unknown_rate:
+            dropped = torch.rand(rows.shape, device=rows.device) < self.unknown_rate
+            rows = rows.masked_fill(dropped, n + 1)
+        return rows.masked_fill(~valid, 0)
+
+
 #: The defaults of :class:`RecurrentNetwork`'s parameters.
 MODULE_DEFAULTS = {
     name: parameter.default
@@ -328,10 +430,14 @@ def _widened(module):
     size, outputs = rnn.hidden_size, head.out_features
     wide, wide_outputs = _round_up(size), _round_up(outputs)
     cell = next(name for name, kind in CELLS.items() if isinstance(rnn, kind))
+    inputs = module.inputs
     with torch.device("meta"):  # no initial weights drawn: the RNG is untouched
         padded = RecurrentNetwork(
-            rnn.input_size // module.patch_size,
+            inputs.input_size,
             wide_outputs,
+            categorical_features=inputs.categorical,
+            n_categories=inputs.n_categories,
+            embedding_dims=[table.embedding_dim for table in inputs.embeddings],
             cell=cell,
             hidden_size=wide,
             num_layers=rnn.num_layers,
@@ -340,7 +446,7 @@ def _widened(module):
             patch_size=module.patch_size,
             return_sequences=module.return_sequences,
         )
-    weights = {}
+    weights = {f"inputs.{name}": value for name, value in inputs.state_dict().items()}
     for name, value in rnn.named_parameters():
         value = _widen(value, 0, size, wide)  # every gate's block of units
         if name.startswith("weight_hh"):
@@ -387,6 +493,18 @@ def _valid_steps(X, lengths):
     """Mask ``(batch, max_length, 1)`` of the valid steps of padded X."""
     valid = torch.arange(X.shape[1]) < lengths[:, None]
     return valid.to(X.device)[..., None]
+
+
+@contextmanager
+def reading_inputs(module):
+    """Run the block with ``module`` taking X as its :class:`StepInputs`
+    would give it (numeric features, then the embeddings): for gradients
+    with respect to the embedded codes."""
+    module.inputs.passthrough = True
+    try:
+        yield module
+    finally:
+        module.inputs.passthrough = False
 
 
 @contextmanager

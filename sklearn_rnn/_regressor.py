@@ -99,6 +99,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         verbose=False,
         callbacks=None,
         return_sequences=False,
+        categorical_features=None,
+        embedding_dim="auto",
     ):
         super().__init__(
             cell=cell,
@@ -127,6 +129,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             verbose=verbose,
             callbacks=callbacks,
             return_sequences=return_sequences,
+            categorical_features=categorical_features,
+            embedding_dim=embedding_dim,
         )
 
     @_fit_context(prefer_skip_nested_validation=True)

@@ -8,7 +8,7 @@ training starts.
 """
 
 from collections.abc import Iterator, Mapping, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -69,6 +69,13 @@ class Sequences:
     def n_step_features(self):
         return self.values.shape[1]
 
+    def replace_values(self, values, coded=()):
+        """The same sequences with other ``values`` (same shape); ``coded``:
+        the category columns of a DataFrame X whose values are now their
+        codes, which :meth:`with_values` gives back as categories."""
+        meta = {**self.meta, "coded": set(coded)} if coded else self.meta
+        return replace(self, values=values, meta=meta)
+
     def with_values(self, values):
         """X's own form again, with new per-step ``values`` (same shape)."""
         n_features = values.shape[1]
@@ -89,6 +96,10 @@ class Sequences:
             frame = pd.DataFrame(
                 values, index=self.proxy.index, columns=self.proxy.columns
             )
+            for j in self.meta.get("coded", ()):
+                dtype = self.meta["category_columns"][j].dtype
+                codes = np.nan_to_num(values[:, j], nan=-1).astype(np.int64)
+                frame.isetitem(j, pd.Categorical.from_codes(codes, dtype=dtype))
             if "series_name" in self.meta:  # X was a Series with a MultiIndex
                 return frame.iloc[:, 0].rename(self.meta["series_name"])
             return frame
@@ -369,8 +380,16 @@ def _from_multiindex(X):
                 + f" has {int((codes < 0).sum())} missing label(s) (NaN or "
                 "None); every row needs a sample and a time label."
             )
+    category_columns = {
+        j: X.iloc[:, j]
+        for j, dtype in enumerate(X.dtypes)
+        if isinstance(dtype, pd.CategoricalDtype)
+    }
     raw = check_array(
-        to_numpy(X, "X"), dtype=None, ensure_all_finite=False, input_name="X"
+        to_numpy(_with_codes(X, category_columns), "X"),
+        dtype=None,
+        ensure_all_finite=False,
+        input_name="X",
     )
     columns = X.columns
 
@@ -384,7 +403,26 @@ def _from_multiindex(X):
     if not identity:
         values = values[order]
     meta = {"order": None if identity else order}
+    if category_columns:  # see _categorical.encode_categories
+        meta["category_columns"] = category_columns
     return Sequences(values, lengths, "multiindex", X, meta)
+
+
+def _with_codes(X, category_columns):
+    """X with its category columns of non-numeric categories as their codes
+    (NaN where missing), to be declared categorical or refused later
+    (:func:`~sklearn_rnn._categorical.encode_categories`)."""
+    coded = {
+        j: column.cat.codes.where(column.notna()).astype(float)
+        for j, column in category_columns.items()
+        if column.dtype.categories.dtype.kind not in "biuf"
+    }
+    if not coded:
+        return X
+    X = X.copy(deep=False)
+    for j, codes in coded.items():
+        X.isetitem(j, codes)
+    return X
 
 
 def _row_order(index):

@@ -1,4 +1,4 @@
-"""Preprocessing for sequences in any accepted form of X."""
+"""Preprocessing for sequences in any accepted form of X, and for text."""
 
 import numpy as np
 from sklearn.base import (
@@ -8,9 +8,13 @@ from sklearn.base import (
     _fit_context,
 )
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._text import TextSequencer
 from ._validation import record_fit, validate_sequences
+
+__all__ = ["SequenceScaler", "TextSequencer"]
 
 
 class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -30,6 +34,15 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     with_std : bool, default=True
         Scale each feature to unit variance (constant features are left
         unscaled).
+    categorical_features : array-like of int or bool, "from_dtype" or None, \
+default=None
+        Step features holding category codes, which are left as they are
+        (their ``mean_`` is 0 and ``scale_`` 1): the same values as the
+        RNN estimators' parameter, so that
+        ``make_pipeline(SequenceScaler(categorical_features=[0]),
+        RNNClassifier(categorical_features=[0]))`` scales only the numbers.
+        ``category``-dtype columns of a DataFrame come back with their
+        dtype.
 
     Attributes
     ----------
@@ -38,6 +51,8 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         ``with_mean=False``).
     scale_ : ndarray of shape (n_step_features,) or None
         Standard deviation of each per-step feature.
+    is_categorical_ : ndarray of shape (n_step_features,), bool
+        Which step features are category codes, left unscaled.
     n_features_in_ : int
         Features per time step; for 2-D input, its number of columns.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -62,11 +77,13 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "with_mean": ["boolean"],
         "with_std": ["boolean"],
+        "categorical_features": ["array-like", StrOptions({"from_dtype"}), None],
     }
 
-    def __init__(self, *, with_mean=True, with_std=True):
+    def __init__(self, *, with_mean=True, with_std=True, categorical_features=None):
         self.with_mean = with_mean
         self.with_std = with_std
+        self.categorical_features = categorical_features
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -90,6 +107,11 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         record_fit(self, seqs)
         self.mean_ = scaler.mean_
         self.scale_ = scaler.scale_
+        if seqs.categorical.any():  # category codes pass through unchanged
+            if self.mean_ is not None:
+                self.mean_[seqs.categorical] = 0.0
+            if self.scale_ is not None:
+                self.scale_[seqs.categorical] = 1.0
         return self
 
     def transform(self, X):
@@ -124,7 +146,8 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def _apply(self, X, inverse):
         check_is_fitted(self)
-        seqs = validate_sequences(self, X, reset=False)
+        # category columns keep their own codes, given back as categories
+        seqs = validate_sequences(self, X, reset=False, by_fitted_categories=False)
         mean = self.mean_ if self.with_mean else np.float32(0)
         scale = np.float32(1) if self.scale_ is None else self.scale_
         values = seqs.values * scale + mean if inverse else (seqs.values - mean) / scale

@@ -7,7 +7,7 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from .._batching import STEPS_PER_BATCH
-from .._module import full_precision
+from .._module import full_precision, reading_inputs
 from .._target import fitted_target
 from .._threads import cpu_threads
 from ._common import equal_length_batches, evaluating, per_sequence, rnn_sequences
@@ -152,7 +152,9 @@ def explain(estimator, X, method, target, n_steps, window):
                     index = output(inputs).argmax(dim=1)
             else:
                 index = torch.as_tensor(chosen[rows], device=inputs.device)
-            result = _run(captum_attr, method, output, inputs, index, n_steps, window)
+            result = _attribution(
+                captum_attr, method, module, output, inputs, index, n_steps, window
+            )
             indices[rows] = index.cpu().numpy()
             result = result.detach().cpu().numpy().astype(np.float32, copy=False)
             for row, values in zip(rows, result, strict=True):
@@ -160,7 +162,35 @@ def explain(estimator, X, method, target, n_steps, window):
     return per_sequence(attributions, seqs), encoder.explained_targets(indices)
 
 
-def _run(captum_attr, method, output, inputs, index, n_steps, window):
+def _attribution(captum_attr, method, module, output, inputs, index, n_steps, window):
+    """Attributions to each step and feature of ``inputs``.
+
+    An embedded categorical feature's attribution at a step is the sum of
+    its embedding values' attributions there: integrated gradients runs on
+    the network's inputs after the embeddings, from the all-zero input (0
+    for the numbers, the zero padding embedding for the codes). Occlusion
+    replaces a code with -1, which the network reads as that padding.
+    """
+    step_inputs = module.inputs
+    if not step_inputs.categorical:
+        return _run(captum_attr, method, output, inputs, index, n_steps, window)
+    if method == "occlusion":
+        baseline = torch.zeros_like(inputs)
+        baseline[..., list(step_inputs.categorical)] = -1.0
+        return _run(
+            captum_attr, method, output, inputs, index, n_steps, window, baseline
+        )
+    lengths = torch.full((inputs.shape[0],), inputs.shape[1], dtype=torch.int64)
+    with torch.no_grad():
+        embedded = step_inputs(inputs, lengths)
+    with reading_inputs(module):
+        result = _run(captum_attr, method, output, embedded, index, n_steps, window)
+    columns = torch.as_tensor(step_inputs.feature_of_column, device=result.device)
+    folded = result.new_zeros(inputs.shape)
+    return folded.index_add_(2, columns, result)
+
+
+def _run(captum_attr, method, output, inputs, index, n_steps, window, baseline=None):
     # as in prediction, one forward pass holds about STEPS_PER_BATCH steps
     n_sequences = max(len(inputs), STEPS_PER_BATCH // inputs.shape[1])
     if method == "integrated_gradients":
@@ -177,7 +207,7 @@ def _run(captum_attr, method, output, inputs, index, n_steps, window):
         inputs,
         sliding_window_shapes=(min(window, inputs.shape[1]), 1),
         strides=(1, 1),
-        baselines=0.0,
+        baselines=0.0 if baseline is None else baseline,
         target=index,
         perturbations_per_eval=max(1, n_sequences // len(inputs)),
     )
