@@ -42,10 +42,10 @@ from ._callbacks import (
     ValidationScore,
 )
 from ._categorical import (
-    UNKNOWN_RATE,
     categorical_mask,
     embedding_dims,
     n_categories,
+    unseen_codes,
 )
 from ._device import resolve_device
 from ._memory import check_network_size, memory_checked
@@ -321,7 +321,6 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             ),
             "n_categories": tuple(int(n) for n in counts),
             "embedding_dims": embedding_dims(counts, self.embedding_dim),
-            "unknown_rate": UNKNOWN_RATE,
             "input_size": seqs.n_step_features,
             "output_size": encoder.n_outputs_,
             "patch_size": _patch_size(
@@ -377,6 +376,8 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         self.n_categories_ = np.array(
             net.get_params_for("module").get("n_categories", ()), dtype=np.int64
         )
+        if not plan.continuing:  # codes the first fit has no embedding for
+            self._unseen_codes = unseen_codes(plan.seqs, plan.seqs.categorical)
         epochs = len(net.history) - plan.n_before
         if dict(net.callbacks_)["rewind"].interrupted_:
             warnings.warn(

@@ -17,12 +17,6 @@ import numpy as np
 #: Largest code float32 holds exactly (every integer up to 2**24).
 MAX_CODE = 2**24
 
-#: In training, the share of valid steps whose code is read as "unknown"
-#: (see :class:`~sklearn_rnn._module.StepInputs`), so that the unknown
-#: embedding means "a category not seen in training" rather than random
-#: numbers: ``python benchmarks/unknown_codes.py`` measures what it does.
-UNKNOWN_RATE = 0.02
-
 
 def categorical_mask(categorical_features, seqs, owner):
     """The boolean mask over the step features of those that are categorical.
@@ -164,6 +158,33 @@ def _feature_name(seqs, j):
     if seqs.form == "multiindex" and names is not None:
         return f"{j} ({names[j]!r})"
     return str(j)
+
+
+def unseen_codes(seqs, mask):
+    """For each categorical feature (by position), the codes below its
+    largest one that the sequences never hold: int64 arrays."""
+    unseen = {}
+    for j in np.flatnonzero(mask):
+        codes = seqs.values[:, j].astype(np.int64)
+        seen = np.bincount(codes) > 0
+        unseen[int(j)] = np.flatnonzero(~seen).astype(np.int64)
+    return unseen
+
+
+def read_unseen_as_unknown(seqs, unseen, counts):
+    """``seqs`` with every code the first fit never saw (``unseen``, below
+    ``counts``) set to the first unknown code, ``counts``: a gap in the
+    codes has no trained embedding, so it is read as unknown too."""
+    values = None
+    for (j, codes), n in zip(unseen.items(), counts, strict=True):
+        if not len(codes):
+            continue
+        column = seqs.values[:, j]
+        hit = np.isin(column, codes)
+        if hit.any():
+            values = seqs.values.copy() if values is None else values
+            values[hit, j] = n
+    return seqs if values is None else seqs.replace_values(values)
 
 
 def n_categories(seqs, mask):

@@ -146,10 +146,12 @@ default=None
         ``"from_dtype"`` for the ``category``-dtype columns of a (sample,
         time) DataFrame (read by their codes). Each enters the RNN as a
         learned embedding of ``embedding_dim`` values instead of its raw
-        value. A code at or above ``n_categories_`` (unseen in the first
-        fit) is read as "unknown", an embedding trained on randomly chosen
-        steps (2 % of them, in training); a negative, fractional, NaN or
-        infinite code raises a ValueError.
+        value. A code the first fit never saw (at or above
+        ``n_categories_``, or a gap below it, such as ``TextSequencer``'s
+        id 0 when every training token is in the vocabulary) is read as
+        "unknown", through the mean of the known codes' embeddings (the
+        average category); a negative, fractional, NaN or infinite code
+        raises a ValueError.
     embedding_dim : int or "auto", default="auto"
         Size of each categorical feature's embedding. ``"auto"``:
         ``min(50, round(1.6 * n ** 0.56))`` (fastai's rule of thumb, capped)

@@ -92,9 +92,6 @@ class RecurrentNetwork(nn.Module):
         Known codes of each categorical feature (0 to n - 1).
     embedding_dims : tuple of int
         Embedding size of each categorical feature.
-    unknown_rate : float
-        In training, the share of valid steps whose codes are read as
-        "unknown", so that the unknown embedding is learned.
     """
 
     def __init__(
@@ -112,13 +109,12 @@ class RecurrentNetwork(nn.Module):
         categorical_features=(),
         n_categories=(),
         embedding_dims=(),
-        unknown_rate=0.0,
     ):
         super().__init__()
         self.patch_size = patch_size
         self.return_sequences = return_sequences
         self.inputs = StepInputs(
-            input_size, categorical_features, n_categories, embedding_dims, unknown_rate
+            input_size, categorical_features, n_categories, embedding_dims
         )
         self.rnn = CELLS[cell](
             self.inputs.output_size * patch_size,
@@ -294,14 +290,14 @@ class StepInputs(nn.Module):
     as they are, then a learned embedding of each categorical feature.
 
     A categorical feature holds codes 0 to ``n - 1`` (floats of integer
-    value, as X is float). Its embedding table has ``n + 2`` rows: row 0 is
+    value, as X is float). Its embedding table has ``n + 1`` rows: row 0 is
     padding (a zero vector, never trained: the padded steps of a batch,
     and a negative code, which the estimators never pass, so that an
-    attribution baseline can mean "no category"), rows 1 to n the codes, and
-    row ``n + 1`` "unknown": every code at or above ``n``. In training,
-    each valid step's code is read as unknown with probability
-    ``unknown_rate``, so that the unknown row learns what an unseen
-    category means on average.
+    attribution baseline can mean "no category"), rows 1 to n the codes.
+    A code at or above ``n`` is unknown and reads the mean of the codes'
+    rows, the average category (``python benchmarks/unknown_codes.py``
+    compares it with a zero vector and with a row of its own trained on
+    randomly replaced codes).
 
     Parameters
     ----------
@@ -313,27 +309,19 @@ class StepInputs(nn.Module):
         Known codes of each.
     embedding_dims : tuple of int
         Embedding size of each.
-    unknown_rate : float
-        Share of codes read as unknown in training.
     """
 
     def __init__(
-        self,
-        input_size,
-        categorical_features=(),
-        n_categories=(),
-        embedding_dims=(),
-        unknown_rate=0.0,
+        self, input_size, categorical_features=(), n_categories=(), embedding_dims=()
     ):
         super().__init__()
         self.categorical = tuple(int(j) for j in categorical_features)
         self.n_categories = tuple(int(n) for n in n_categories)
-        self.unknown_rate = float(unknown_rate)
         self.input_size = int(input_size)
         numeric = [j for j in range(input_size) if j not in self.categorical]
         self.numeric = tuple(numeric)
         self.embeddings = nn.ModuleList(
-            nn.Embedding(n + 2, int(dim), padding_idx=0)
+            nn.Embedding(n + 1, int(dim), padding_idx=0)
             for n, dim in zip(self.n_categories, embedding_dims, strict=True)
         )
         #: the step feature each output column comes from
@@ -359,17 +347,19 @@ class StepInputs(nn.Module):
         for j, n, table in zip(
             self.categorical, self.n_categories, self.embeddings, strict=True
         ):
-            parts.append(table(self._rows(X[..., j], n, valid)))
-        return torch.cat(parts, dim=2)
+            parts.append(self.embed(table, X[..., j], n, valid))
+        return parts[0] if len(parts) == 1 else torch.cat(parts, dim=2)
 
-    def _rows(self, codes, n, valid):
-        """Embedding rows of codes: 0 padding, 1..n the codes, n+1 unknown."""
-        rows = codes.long().clamp(min=-1, max=n) + 1
-        rows = rows.masked_fill(codes < 0, 0)
-        if self.training and self.unknown_rate:
-            dropped = torch.rand(rows.shape, device=rows.device) < self.unknown_rate
-            rows = rows.masked_fill(dropped, n + 1)
-        return rows.masked_fill(~valid, 0)
+    def embed(self, table, codes, n, valid):
+        """The vectors of ``codes`` (``(batch, max_length)``) by ``table``."""
+        rows = codes.long().clamp(max=n - 1) + 1
+        rows = rows.masked_fill((codes < 0) | ~valid, 0)
+        vectors = table(rows)
+        unknown = (codes >= n) & valid
+        if unknown.any():
+            average = table.weight[1:].mean(dim=0)
+            vectors = torch.where(unknown[..., None], average, vectors)
+        return vectors
 
 
 #: The defaults of :class:`RecurrentNetwork`'s parameters.

@@ -8,7 +8,11 @@ the features per time step are checked across forms of X.
 import numpy as np
 from sklearn.utils.validation import validate_data
 
-from ._categorical import categorical_mask, encode_categories
+from ._categorical import (
+    categorical_mask,
+    encode_categories,
+    read_unseen_as_unknown,
+)
 from ._sequences import as_sequences
 
 
@@ -51,6 +55,9 @@ def validate_sequences(estimator, X, *, reset, by_fitted_categories=True):
         if by_fitted_categories:
             fitted_categories = getattr(estimator, "_categories", None)
     seqs, categories = encode_categories(seqs, mask, owner, fitted_categories)
+    unseen = getattr(estimator, "_unseen_codes", None)
+    if not reset and unseen:
+        seqs = read_unseen_as_unknown(seqs, unseen, estimator.n_categories_)
     seqs.categorical = mask
     seqs.categories = categories
     return seqs

@@ -63,8 +63,8 @@ def test_fitted_attributes(fitted):
     np.testing.assert_array_equal(fitted.is_categorical_, [False, True])
     np.testing.assert_array_equal(fitted.n_categories_, [8])
     table = fitted.net_.module_.inputs.embeddings[0]
-    # padding, 8 codes, unknown; the "auto" size for 8 categories
-    assert table.num_embeddings == 10
+    # padding and 8 codes; the "auto" size for 8 categories
+    assert table.num_embeddings == 9
     assert table.embedding_dim == auto_embedding_dim(8)
 
 
@@ -342,16 +342,35 @@ def test_text_pipeline_fits_strings():
     assert pipe.predict(["an unseen cat sentence"]).shape == (1,)
 
 
+def _random_texts(n=48, seed=0):
+    """Texts of cat or dog words with "the" (the most frequent token) at
+    random places in both: with max_tokens=1 only "the" is left."""
+    rng = np.random.default_rng(seed)
+    words = {"cat": ["cat", "purr", "mouse"], "dog": ["dog", "bark", "bone"]}
+    texts, labels = [], []
+    for i in range(n):
+        label = ("cat", "dog")[i % 2]
+        tokens = list(rng.choice(words[label], size=rng.integers(2, 5)))
+        for _ in range(6):
+            tokens.insert(int(rng.integers(0, len(tokens) + 1)), "the")
+        texts.append(" ".join(tokens))
+        labels.append(label)
+    return texts, np.array(labels)
+
+
 def test_text_pipeline_in_model_selection():
     from sklearn.model_selection import GridSearchCV, cross_val_score
 
+    texts, labels = _random_texts()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         search = GridSearchCV(
             _text_pipeline(), {"textsequencer__max_tokens": [1, 20]}, cv=2
-        ).fit(TEXTS, LABELS)
+        ).fit(texts, labels)
         scores = cross_val_score(_text_pipeline(), TEXTS, LABELS, cv=3)
     assert search.best_params_ == {"textsequencer__max_tokens": 20}
+    only_the, all_words = search.cv_results_["mean_test_score"]
+    assert only_the < 0.8 < all_words
     assert scores.shape == (3,)
     assert scores.mean() > 0.9
 
@@ -373,3 +392,22 @@ def test_character_language_model_learns_the_next_character():
     assert model.score(X, y) > 0.9
     proba = model.predict_proba([sequencer.transform(["abcab"])[0]])[0]
     assert model.classes_[proba[-1].argmax()] == sequencer.vocabulary_["d"]
+
+
+def test_a_code_below_n_categories_never_seen_is_unknown_too():
+    # code 0 never appears in fit (TextSequencer's id 0 when every training
+    # token is in the vocabulary): it has no trained embedding of its own
+    X = [np.array([1, 2, 3]), np.array([2, 3, 1])] * 10
+    y = [0, 1] * 10
+    model = _fit_quietly(
+        _clf(categorical_features=[0], hidden_size=4, max_iter=20), X, y
+    )
+    np.testing.assert_array_equal(model.n_categories_, [4])
+    np.testing.assert_array_equal(
+        model.predict_proba([np.array([2, 0])]),
+        model.predict_proba([np.array([2, 7])]),
+    )
+    assert not np.allclose(
+        model.predict_proba([np.array([2, 1])]),
+        model.predict_proba([np.array([2, 7])]),
+    )
