@@ -29,7 +29,12 @@ from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
 )
-from skorch.callbacks import Callback, EpochScoring, GradientNormClipping
+from skorch.callbacks import (
+    Callback,
+    EpochScoring,
+    GradientNormClipping,
+    ProgressBar,
+)
 from skorch.helper import predefined_split
 from skorch.history import History
 
@@ -61,6 +66,8 @@ from ._module import (
 )
 from ._net import FUSED_SOLVERS, SOLVERS, SequenceNet
 from ._persistence import PersistenceMixin
+from ._progress import EpochLog
+from ._progress import prediction_progress as _progress
 from ._threads import cpu_threads
 from ._validation import record_fit, validate_sequences
 from .exceptions import DivergenceError
@@ -337,6 +344,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         net_params = {
             "callbacks": self._build_callbacks(
                 plan.encoder,
+                epochs=plan.epochs,
                 stop=not plan.incremental,
                 validate=validate,
                 score_start=plan.continuing,
@@ -433,7 +441,9 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             train_split=train_split,
             predict_nonlinearity=None,
             device=device,
-            verbose=int(self.verbose),
+            # the package's own epoch lines (EpochLog) replace skorch's table
+            callbacks__print_log=None,
+            verbose=0,
         )
 
     def _rebuild_net(
@@ -510,11 +520,13 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
                 "Set warm_start=False to train a new network."
             )
 
-    def _build_callbacks(self, encoder, stop, validate, score_start):
+    def _build_callbacks(self, encoder, epochs, stop, validate, score_start):
         """The callbacks of one fit, in the order they must run."""
         sink = print if self.verbose else _no_print
         # first: rewinds before the others' on_train_end (restoring the best)
         callbacks = [("rewind", RewindOnInterrupt()), ("finite_loss", FiniteLoss())]
+        if self.verbose >= 2:  # tqdm's bar over each epoch's batches
+            callbacks.append(("progress_bar", ProgressBar()))
         if self.clip_grad_norm is not None:
             clip = GradientNormClipping(gradient_clip_value=self.clip_grad_norm)
             callbacks.append(("clip_grad_norm", clip))
@@ -528,6 +540,8 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             best = KeepBest(scoring, score_start=score_start, sink=sink)
             callbacks.append(("best_weights", best))
         callbacks += copy.deepcopy(self._checked_callbacks())
+        if self.verbose:  # after every score of the epoch, before the stop
+            callbacks.append(("epoch_log", EpochLog(epochs, sink=sink)))
         if stop:
             # Last: the stopping rule ends the epoch (KeyboardInterrupt), so
             # every callback before it sees the final epoch too.
@@ -639,7 +653,8 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             memory_checked(self),
             cpu_threads(self.net_.device),
         ):
-            for rows, (batch, _) in length_ordered_batches(seqs, self.batch_size):
+            batches = length_ordered_batches(seqs, self.batch_size)
+            for rows, (batch, _) in _progress(batches, self.verbose, seqs):
                 X = batch["X"].to(self.net_.device)
                 raw = module(X, batch["lengths"]).to(torch.float64)
                 outputs = encoder.output_transform(raw).cpu().numpy()
@@ -677,6 +692,9 @@ DIVERGENCE_FACTOR = 2.0
 
 #: Names of the callbacks the package adds, and skorch's defaults.
 _RESERVED_CALLBACKS = {
+    "rewind",
+    "progress_bar",
+    "epoch_log",
     "finite_loss",
     "clip_grad_norm",
     "valid_score",

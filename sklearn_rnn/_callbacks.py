@@ -58,12 +58,9 @@ class StoppingRule(Callback):
         self.misses_ = 0
         lr = groups[0]["lr"] / self.factor
         if self.adaptive and lr >= self.min_lr:
+            # the next epoch's line says so (EpochLog), the epoch it applies to
             for group in groups:
                 group["lr"] /= self.factor
-            self.sink(
-                f"No improvement of {self.monitor} for {self.patience} "
-                f"epochs: learning rate lowered to {lr:.3g}."
-            )
             return
         self.stopped_ = True
         self.sink(

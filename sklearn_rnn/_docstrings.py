@@ -121,8 +121,14 @@ PARAMETERS = """\
         hold-out first and kept if no epoch beats them, as in MLPClassifier,
         so ``best_validation_score_`` always belongs to the weights kept.
         ``partial_fit`` always continues, keeping the optimizer's state.
-    verbose : bool, default=False
-        Print skorch's table of the loss per epoch.
+    verbose : int or bool, default=False
+        0 (False): silent. 1 (True): one line per epoch, as in ``epoch
+        12/200 · loss 0.412 · valid 0.93 · lr 0.001 · 0.80 s`` (the
+        validation score with early stopping, ``*`` at a new best; a
+        learning rate lowered by the adaptive schedule says so on the first
+        epoch it applies to), plain text that reads the same redirected to
+        a file. 2: also a progress bar (tqdm's, in terminals and Jupyter)
+        over the batches of each epoch and of a long prediction.
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra skorch callbacks, e.g. ``skorch.callbacks.LRScheduler``.
     return_sequences : bool, default=False

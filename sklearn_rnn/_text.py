@@ -53,8 +53,9 @@ class TextSequencer(TransformerMixin, BaseEstimator):
     Attributes
     ----------
     vocabulary_ : dict
-        Token to id, ids from 1 to ``len(vocabulary_)``, in id order.
-    tokens_ : ndarray of shape (len(vocabulary_) + 1,), dtype=object
+        Token to id, ids from 1 to ``n_tokens = len(vocabulary_)``, in id
+        order.
+    tokens_ : ndarray of shape (n_tokens + 1,), dtype=object
         Id to token: ``tokens_[i]`` is the token of id ``i``, and
         ``tokens_[0]`` is None (out of the vocabulary). Used by
         :meth:`inverse_transform`.

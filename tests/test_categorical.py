@@ -1,4 +1,4 @@
-"""Categorical step features (CONTRACT.md, "Categorical and token steps"):
+"""Categorical step features (the README's "Categorical and token steps"):
 codes read through a learned embedding, by identity; unseen codes read as
 unknown; invalid codes refused; with every other feature of the package."""
 

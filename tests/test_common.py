@@ -5,7 +5,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn_rnn import RNNClassifier, RNNRegressor, SequenceScaler
 from sklearn_rnn.inspection import HiddenStateTransformer
 
-#: The only expected failure, with its reason (see CONTRACT.md). Whether it
+#: The only expected failure, with its reason. Whether it
 #: fails for a given estimator and seed is a matter of rounding luck, so it is
 #: listed for both (a pass is reported as XPASS, not as an error).
 _SAMPLE_WEIGHT_EQUIVALENCE = {

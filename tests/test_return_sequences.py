@@ -1,4 +1,4 @@
-"""return_sequences=True: one output per time step (CONTRACT.md, "One
+"""return_sequences=True: one output per time step (the README's "One
 output per time step")."""
 
 import pickle

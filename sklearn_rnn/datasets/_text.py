@@ -94,13 +94,13 @@ def load_alice():
     break at or after 90 % of the characters; ``text_train`` is the rest, so
     ``text_train + text_test == text``.
 
-    =================   ==========================
-    Characters                             148,476
-    Characters (train)                     133,642
-    Characters (test)                       14,834
-    Lines                                    3,604
-    Character set                   72 (with "\\n")
-    =================   ==========================
+    ====================   ==========================
+    Characters                                148,476
+    Characters (train)                        133,642
+    Characters (test)                          14,834
+    Lines                                       3,604
+    Character set                72, newline included
+    ====================   ==========================
 
     Read more in ``sklearn_rnn/datasets/descr/alice.rst``.
 
