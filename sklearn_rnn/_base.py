@@ -70,6 +70,7 @@ from ._progress import EpochLog
 from ._progress import prediction_progress as _progress
 from ._threads import cpu_threads
 from ._validation import record_fit, validate_sequences
+from ._warnings import user_stacklevel
 from .exceptions import DivergenceError
 
 
@@ -393,14 +394,14 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
                 "finished epoch(s) of this call; the model keeps the weights of "
                 "the last finished epoch.",
                 UserWarning,
-                stacklevel=5,
+                stacklevel=user_stacklevel(),
             )
         elif not plan.incremental and epochs == plan.epochs:
             warnings.warn(
                 f"Maximum iterations ({plan.epochs}) reached and the "
                 "optimization hasn't converged yet.",
                 ConvergenceWarning,
-                stacklevel=5,
+                stacklevel=user_stacklevel(),
             )
 
     def _split(self, dataset, labels, seed):

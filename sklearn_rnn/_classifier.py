@@ -38,8 +38,9 @@ _PARAMETERS = _docstrings.PARAMETERS.format(
 class RNNClassifier(ClassifierMixin, BaseRNN):
     __doc__ = f"""Recurrent neural network classifier for sequences.
 
-    An Elman RNN, LSTM or GRU reads each sequence; a linear layer on its last
-    valid hidden state gives the class scores, trained with the cross-entropy
+    An Elman RNN, LSTM or GRU reads each sequence; a linear layer on its
+    hidden states pooled over the valid steps (their maximum by default, see
+    ``pooling``) gives the class scores, trained with the cross-entropy
     loss through skorch. X may be 3-D, 2-D, a list of variable-length
     sequences or a (sample, time) MultiIndex DataFrame; padding never changes
     a prediction.

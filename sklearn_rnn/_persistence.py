@@ -33,6 +33,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._device import DEVICE, resolve_device
 from ._step_targets import StepTarget
 from ._target import LabelTarget, ScaledTarget
+from ._warnings import user_stacklevel
 
 #: What the ``format`` metadata entry of every file says.
 FORMAT = "sklearn_rnn"
@@ -447,7 +448,7 @@ def _device_here(estimator, saved_device):
             f"on {saved_device!r}), but {reason or exc}: it is loaded on the "
             "CPU. Set device='auto' or 'cpu' before training it further.",
             UserWarning,
-            stacklevel=4,
+            stacklevel=user_stacklevel(),
         )
         return "cpu"
 

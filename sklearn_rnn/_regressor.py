@@ -39,8 +39,9 @@ _PARAMETERS = _docstrings.PARAMETERS.format(
 class RNNRegressor(RegressorMixin, BaseRNN):
     __doc__ = f"""Recurrent neural network regressor for sequences.
 
-    An Elman RNN, LSTM or GRU reads each sequence; a linear layer on its last
-    valid hidden state predicts the target(s), trained with the squared error
+    An Elman RNN, LSTM or GRU reads each sequence; a linear layer on its
+    state after the last valid step (by default, see ``pooling``) predicts
+    the target(s), trained with the squared error
     through skorch. Targets are standardised internally (and predictions
     mapped back), so the defaults suit any scale of y. X may be 3-D, 2-D, a
     list of variable-length sequences or a (sample, time) MultiIndex
