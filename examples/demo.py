@@ -1,7 +1,8 @@
 """Demo: choose the hidden size of a GRU by cross-validation on real data.
 
 Japanese Vowels (shipped with the package): 270 training utterances of 7 to
-29 frames x 12 features, 9 speakers, and the published test set of 370.
+26 frames x 12 features, 9 speakers, and the published test set of 370 (7
+to 29 frames).
 A ``GridSearchCV`` over ``hidden_size`` on ``SequenceScaler -> RNNClassifier``
 prints the cross-validation table, then the test accuracy of the refitted
 best model. Takes a couple of minutes on a laptop CPU.
