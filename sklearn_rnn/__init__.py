@@ -1,10 +1,18 @@
 """Recurrent neural networks (Elman RNN, LSTM, GRU) as scikit-learn estimators."""
 
 from ._classifier import RNNClassifier
+from ._conformal import MapieAdapter
 from ._persistence import load
 from ._regressor import RNNRegressor
 from .preprocessing import SequenceScaler
 
 __version__ = "0.1.0"
 
-__all__ = ["RNNClassifier", "RNNRegressor", "SequenceScaler", "__version__", "load"]
+__all__ = [
+    "MapieAdapter",
+    "RNNClassifier",
+    "RNNRegressor",
+    "SequenceScaler",
+    "__version__",
+    "load",
+]

@@ -14,8 +14,9 @@ sequences with more than one feature per step it fails and MAPIE raises
 :class:`MapieAdapter` only delegates ``fit`` and ``predict`` to the wrapped
 estimator; it has no ``n_features_in_`` (so MAPIE skips the probe) and says
 whether it is fitted through ``is_fitted``, the attribute of MAPIE's own
-estimators that MAPIE's fitted check also looks for. It computes nothing:
-the conformal prediction is MAPIE's.
+estimators that MAPIE's fitted check also looks for (since MAPIE 1.5;
+1.3 and 1.4 probe the same way but only warn that they cannot tell). It
+computes nothing: the conformal prediction is MAPIE's.
 """
 
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
@@ -52,7 +53,22 @@ class MapieAdapter(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self.estimator = estimator
 
     def fit(self, X, y, **fit_params):
-        """Fit a clone of ``estimator`` on X, y (any form it accepts)."""
+        """Fit a clone of ``estimator``.
+
+        Parameters
+        ----------
+        X : sequences
+            Any form of X that ``estimator`` accepts.
+        y : array-like of shape (n_samples,)
+            The targets.
+        **fit_params : dict
+            Passed to ``estimator.fit``.
+
+        Returns
+        -------
+        self : object
+            The fitted adapter.
+        """
         self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
         return self
 
@@ -63,7 +79,21 @@ class MapieAdapter(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         return self.estimator
 
     def predict(self, X, **predict_params):
-        """Predict with the fitted estimator (the wrapped one if fitted as given)."""
+        """Predict with the fitted estimator.
+
+        Parameters
+        ----------
+        X : sequences
+            Any form of X that ``estimator`` accepts.
+        **predict_params : dict
+            Passed to the fitted estimator's ``predict``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            The predictions of ``estimator_``, or of ``estimator`` itself
+            when it was fitted beforehand and the adapter was not.
+        """
         return self._fitted_estimator().predict(X, **predict_params)
 
     @property
