@@ -3,6 +3,7 @@
 from ._classifier import RNNClassifier
 from ._conformal import MapieAdapter
 from ._persistence import load
+from ._pipeline_persistence import save
 from ._regressor import RNNRegressor
 from .preprocessing import SequenceScaler
 
@@ -15,4 +16,5 @@ __all__ = [
     "SequenceScaler",
     "__version__",
     "load",
+    "save",
 ]

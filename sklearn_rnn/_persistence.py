@@ -46,6 +46,12 @@ FORMAT_VERSION = 2
 #: The versions ``load`` reads: this one, and older ones it can translate.
 READABLE_VERSIONS = (1, 2)
 
+#: What the ``format`` metadata entry of a file written by
+#: :func:`sklearn_rnn.save` for a pipeline (or another scikit-learn
+#: estimator holding this package's estimators) says; its layout is
+#: described in ``_pipeline_persistence.py``.
+PIPELINE_FORMAT = "sklearn_rnn.pipeline"
+
 #: Estimator classes ``load`` may build, by the name written in the file.
 _ESTIMATORS = {}
 
@@ -199,7 +205,13 @@ def _describe(estimator, where):
 
 
 def load(path):
-    """Load a model written by ``save``, without unpickling anything.
+    """Load a model or pipeline written by ``save``, without unpickling anything.
+
+    Reads both kinds of file: one written by an estimator's ``save`` method
+    (or by :func:`sklearn_rnn.save` of a single estimator), and one written
+    by :func:`sklearn_rnn.save` of a fitted pipeline, whose scikit-learn
+    steps are read with skops (``pip install "sklearn-rnn[skops]"``) and
+    only if they are of types skops trusts by default.
 
     The estimator is rebuilt with the saved parameters and fitted state, and
     its weights are put on the device its ``device`` parameter resolves to
@@ -214,12 +226,14 @@ def load(path):
     Parameters
     ----------
     path : str or path-like
-        A file written by the ``save`` method of an estimator.
+        A file written by the ``save`` method of an estimator or by
+        :func:`sklearn_rnn.save`.
 
     Returns
     -------
-    estimator : RNNClassifier or RNNRegressor
-        The fitted estimator.
+    estimator : RNNClassifier, RNNRegressor or Pipeline
+        The fitted estimator, or the fitted pipeline (or other scikit-learn
+        estimator) that :func:`sklearn_rnn.save` wrote.
 
     Raises
     ------
@@ -231,9 +245,12 @@ def load(path):
         that cannot be rebuilt. The checksums detect corruption and edits,
         not a forger, who can recompute them; safety from code execution
         comes from the format, which holds no code. Also if ``path``
-        contains a null byte.
+        contains a null byte, or if a pipeline's file names a type that
+        skops does not trust.
     TypeError
         If ``path`` is not a str, bytes or path-like object.
+    ImportError
+        If the file holds a pipeline and skops is not installed.
     OSError
         If the file cannot be read; its ``filename`` is ``path``:
         `FileNotFoundError` if it does not exist, `IsADirectoryError` if
@@ -243,6 +260,7 @@ def load(path):
     See Also
     --------
     RNNClassifier.save : Write the file.
+    sklearn_rnn.save : Write the file of a model or of a whole pipeline.
 
     Examples
     --------
@@ -263,7 +281,12 @@ def load(path):
     True
     """
     name = _path_name(path, "load")
-    text, tensors, version = _read(name)
+    metadata, tensors = _read_safetensors(name)
+    if metadata.get("format") == PIPELINE_FORMAT:
+        from ._pipeline_persistence import _load_pipeline
+
+        return _load_pipeline(name, metadata, tensors)
+    text, tensors, version = _check_model(name, metadata, tensors)
     try:
         description = json.loads(text)
         if version == 1:
@@ -284,6 +307,13 @@ def load(path):
 
 def _read(name):
     """The model description and the tensors of a checked sklearn_rnn file."""
+    metadata, tensors = _read_safetensors(name)
+    return _check_model(name, metadata, tensors)
+
+
+def _read_safetensors(name):
+    """The metadata and the tensors of a safetensors file written by
+    sklearn_rnn (a single model's or a pipeline's); nothing checked yet."""
     _check_readable(name)
     try:
         with safe_open(name, framework="pt", device="cpu") as file:
@@ -299,12 +329,18 @@ def _read(name):
             "pickle or joblib file must be read with joblib.load, and only "
             "from a trusted source)."
         ) from exc
-    if metadata.get("format") != FORMAT:
+    if metadata.get("format") not in (FORMAT, PIPELINE_FORMAT):
         raise ValueError(
             f"{name!r} is a safetensors file, but it was not written by "
             "sklearn_rnn's save: its metadata has no "
             f"'format': {FORMAT!r} entry."
         )
+    return metadata, tensors
+
+
+def _check_model(name, metadata, tensors):
+    """The checked model description and format version of a single model's
+    file."""
     version = _check_version(name, metadata.get("format_version"))
     text = metadata.get("model", "")
     if metadata.get("model_sha256") != _sha256(text.encode("utf-8")):
