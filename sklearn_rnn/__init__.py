@@ -2,6 +2,7 @@
 
 from ._classifier import RNNClassifier
 from ._conformal import MapieAdapter
+from ._onnx import to_onnx
 from ._persistence import load
 from ._pipeline_persistence import save
 from ._regressor import RNNRegressor
@@ -17,4 +18,5 @@ __all__ = [
     "__version__",
     "load",
     "save",
+    "to_onnx",
 ]
