@@ -1,5 +1,6 @@
 """scikit-learn's estimator checks on every public estimator."""
 
+import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_rnn import RNNClassifier, RNNRegressor, SequenceScaler
@@ -28,6 +29,8 @@ ESTIMATORS = [
 ]
 
 
+# scikit-learn's checks fit the instances above for a few epochs on purpose
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @parametrize_with_checks(
     ESTIMATORS,
     expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS.get(type(est), {}),
