@@ -81,8 +81,15 @@ def test_history_with_early_stopping_marks_the_restored_epoch(early_stopped):
     assert display.best_epoch == best
     assert display.best_epoch_line_.get_xdata()[0] == best
     assert display.validation_ax_.get_ylabel() == "validation accuracy"
-    legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
-    assert legend[-1] == f"best epoch ({best}, restored)"
+    # one legend, for both curves, drawn on the twin axes (above every line)
+    assert display.ax_.get_legend() is None
+    assert display.validation_ax_.get_legend() is display.legend_
+    legend = [t.get_text() for t in display.legend_.get_texts()]
+    assert legend == [
+        "training loss",
+        "validation accuracy",
+        f"best epoch ({best}, restored)",
+    ]
 
 
 def test_history_of_a_warm_started_fit_aligns_the_scores(ragged):

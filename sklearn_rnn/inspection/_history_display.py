@@ -46,6 +46,9 @@ class HistoryDisplay:
         The twin axes of the validation score.
     figure_ : matplotlib Figure
         The figure of ``ax_``.
+    legend_ : matplotlib Legend
+        The one legend of every curve, on ``validation_ax_`` when there is
+        one (so that no curve is drawn over it), else on ``ax_``.
 
     See Also
     --------
@@ -134,7 +137,10 @@ class HistoryDisplay:
             )
             handles.append(self.best_epoch_line_)
 
-        ax.legend(handles=handles, loc="best")
+        # one legend for both axes, on the twin one when there is one: drawn
+        # on top of every line rather than under the validation curve
+        top = self.validation_ax_ if self.validation_ax_ is not None else ax
+        self.legend_ = top.legend(handles=handles, loc="best", framealpha=0.9)
         title = name if name is not None else self.estimator_name
         if title is not None:
             ax.set_title(title)
