@@ -9,10 +9,11 @@ ways:
 - :mod:`joblib` (or :mod:`pickle`) stores any scikit-learn object, here a
   whole pipeline. Loading a pickle can run arbitrary code, so load such
   files only from sources you trust.
-- ``est.save(path)`` and :func:`sklearn_rnn.load` store one estimator of
-  this package as a `safetensors <https://huggingface.co/docs/safetensors>`_
-  file: the weights plus a JSON description of the rest. Loading it runs no
-  code from the file, so it is safe for files from anywhere.
+- :func:`sklearn_rnn.save` and :func:`sklearn_rnn.load` store an estimator
+  of this package, or a whole pipeline, as a `safetensors
+  <https://huggingface.co/docs/safetensors>`_ file: the weights plus a JSON
+  description of the rest, and scikit-learn's steps through skops. Loading
+  it runs no code from the file, so it is safe for files from anywhere.
 
 Either way, a model fitted on a GPU loads and predicts on a machine with
 only a CPU.
@@ -53,19 +54,28 @@ same = np.array_equal(restored.predict_proba(X_test), proba)
 print("identical probabilities after joblib.load:", same)
 
 # %%
-# The network in the safe format
-# ------------------------------
-# ``save`` writes a single estimator. Here it is the pipeline's last step;
-# the scaler, two arrays of statistics, is kept with the data preparation
-# (or with joblib). The loaded network predicts exactly as the original.
+# The whole pipeline in the safe format
+# -------------------------------------
+# :func:`sklearn_rnn.save` writes the pipeline to one file: the network in
+# the package's format, the scaler as it is (with ``pip install
+# "sklearn-rnn[skops]"``, scikit-learn's own steps go through skops). The
+# loaded pipeline predicts exactly as the original.
+pipeline_path = os.path.join(folder, "pipeline.safetensors")
+sklearn_rnn.save(model, pipeline_path)
+print(f"{os.path.getsize(pipeline_path) / 1e3:.0f} kB written")
+loaded = sklearn_rnn.load(pipeline_path)
+same = np.array_equal(loaded.predict_proba(X_test), proba)
+print("identical probabilities after sklearn_rnn.load:", same)
+
+# %%
+# One estimator saves the same way, with ``est.save(path)`` too: here the
+# pipeline's network alone, which then reads scaled sequences.
 rnn_path = os.path.join(folder, "rnn.safetensors")
 model[-1].save(rnn_path)
-print(f"{os.path.getsize(rnn_path) / 1e3:.0f} kB written")
-
 rnn = sklearn_rnn.load(rnn_path)
 X_test_scaled = model[0].transform(X_test)
 same = np.array_equal(rnn.predict_proba(X_test_scaled), proba)
-print("identical probabilities after sklearn_rnn.load:", same)
+print("the network alone, identical probabilities:", same)
 print("loaded:", type(rnn).__name__, "trained for", rnn.n_iter_, "epochs")
 
 # %%
