@@ -13,7 +13,6 @@ GRU and LSTM layers of dynamic length into loops and fails on some of them.
 """
 
 import copy
-import importlib
 import inspect
 import json
 import os
@@ -25,31 +24,16 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from ._module import CELLS, RecurrentNetwork
+from ._optional import require
 
 __all__ = ["to_onnx"]
 
-#: The command that installs the optional dependencies of :func:`to_onnx`.
-INSTALL = 'pip install "sklearn-rnn[onnx]"'
 
 #: The ONNX opset of the graphs written.
 OPSET = 17
 
 #: Names of the graph's inputs.
 INPUT_NAMES = ("X", "lengths")
-
-
-def _require(module, caller="to_onnx"):
-    """Import ``module`` or explain the ``onnx`` extra that provides it."""
-    package = module.split(".")[0]
-    try:
-        importlib.import_module(package)
-        return importlib.import_module(module)
-    except ImportError as exc:
-        raise ImportError(
-            f"{caller} requires {package}, which is not installed. Install "
-            f"the optional ONNX dependencies with `{INSTALL}` (or "
-            f"`pip install {package}`)."
-        ) from exc
 
 
 def to_onnx(obj, path):
@@ -109,7 +93,7 @@ def to_onnx(obj, path):
     >>> session.run(None, inputs)[0].shape  # doctest: +SKIP
     (2, 2)
     """
-    onnx = _require("onnx")
+    onnx = require("onnx", "to_onnx", "onnx")
     estimator, scalers = _split(obj)
     network = _fitted_network(estimator)
     x_mean, x_scale = _folded_scaling(scalers, network.inputs.input_size)

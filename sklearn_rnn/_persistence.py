@@ -342,25 +342,37 @@ def _check_model(name, metadata, tensors):
     """The checked model description and format version of a single model's
     file."""
     version = _check_version(name, metadata.get("format_version"))
-    text = metadata.get("model", "")
-    if metadata.get("model_sha256") != _sha256(text.encode("utf-8")):
+    text = check_digests(
+        name, metadata, tensors, "model", "its model description", "its weights"
+    )
+    return text, tensors, version
+
+
+def check_digests(name, metadata, tensors, key, described, weights):
+    """``metadata[key]``, the JSON text, once it and the tensors match the
+    SHA-256 digests written with them (``<key>_sha256``,
+    ``tensors_sha256``); else a ValueError naming what does not
+    (``described``: the text, ``weights``: the tensors)."""
+    kind = "model" if key == "model" else "pipeline"
+    text = metadata.get(key, "")
+    if metadata.get(f"{key}_sha256") != _sha256(text.encode("utf-8")):
         raise ValueError(
-            f"{name!r} has been modified or corrupted: its model description "
-            "does not match the SHA-256 digest written with it."
+            f"{name!r} has been modified or corrupted: {described} does not "
+            "match the SHA-256 digest written with it."
         )
     try:
         digest = _tensors_sha256(tensors)
     except Exception as exc:  # tensors of an unusual dtype
         raise ValueError(
-            f"{name!r} is not a model file written by sklearn_rnn's save: its "
+            f"{name!r} is not a {kind} file written by sklearn_rnn's save: its "
             f"tensors cannot be checked ({type(exc).__name__}: {exc})."
         ) from exc
     if metadata.get("tensors_sha256") != digest:
         raise ValueError(
-            f"{name!r} has been modified or corrupted: its weights do not "
-            "match the SHA-256 digest written with them."
+            f"{name!r} has been modified or corrupted: {weights} do not match "
+            "the SHA-256 digest written with them."
         )
-    return text, tensors, version
+    return text
 
 
 def _check_version(name, version):

@@ -65,6 +65,7 @@ from ._persistence import (
     _tensors_sha256,
     _with_attributes,
     _write_atomically,
+    check_digests,
 )
 
 #: Bumped whenever a pipeline file of a new layout could not be read by an
@@ -416,25 +417,14 @@ def _untrusted_message(sio, skeleton, untrusted, where):
 def _load_pipeline(name, metadata, tensors):
     """The pipeline of a file whose ``format`` is PIPELINE_FORMAT."""
     _check_pipeline_version(name, metadata.get("format_version"))
-    text = metadata.get("components", "")
-    if metadata.get("components_sha256") != _sha256(text.encode("utf-8")):
-        raise ValueError(
-            f"{name!r} has been modified or corrupted: its description of "
-            "the pipeline's components does not match the SHA-256 digest "
-            "written with it."
-        )
-    try:
-        digest = _tensors_sha256(tensors)
-    except Exception as exc:  # tensors of an unusual dtype
-        raise ValueError(
-            f"{name!r} is not a pipeline file written by sklearn_rnn's save: "
-            f"its tensors cannot be checked ({type(exc).__name__}: {exc})."
-        ) from exc
-    if metadata.get("tensors_sha256") != digest:
-        raise ValueError(
-            f"{name!r} has been modified or corrupted: its weights or its "
-            "skeleton do not match the SHA-256 digest written with them."
-        )
+    text = check_digests(
+        name,
+        metadata,
+        tensors,
+        "components",
+        "its description of the pipeline's components",
+        "its weights or its skeleton",
+    )
     skeleton = tensors.get(_SKELETON)
     marker = metadata.get("marker", "")
     if (

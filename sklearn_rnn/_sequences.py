@@ -46,6 +46,11 @@ class Sequences:
         input and frames, the flat time steps otherwise.
     meta : dict
         What :meth:`with_values` needs to rebuild X's form.
+    categorical : ndarray of shape (n_step_features,), bool, or None
+        Which step features hold category codes; set by
+        :func:`~sklearn_rnn._validation.validate_sequences`.
+    categories : dict
+        Column -> categories of the ``category`` columns read by their codes.
     """
 
     values: np.ndarray
@@ -53,6 +58,8 @@ class Sequences:
     form: str
     proxy: object
     meta: dict = field(default_factory=dict)
+    categorical: np.ndarray = None
+    categories: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.offsets = np.zeros(len(self.lengths) + 1, dtype=np.int64)

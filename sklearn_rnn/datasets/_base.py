@@ -6,6 +6,21 @@ import numpy as np
 from sklearn.utils import Bunch
 
 
+def _load_npz(name):
+    """The arrays of ``data/<name>.npz``, by name (no pickle allowed)."""
+    with (
+        (resources.files(__package__) / "data" / f"{name}.npz").open("rb") as f,
+        np.load(f, allow_pickle=False) as npz,
+    ):
+        return {key: npz[key] for key in npz.files}
+
+
+def _descr(name):
+    """The text of ``descr/<name>.rst``."""
+    path = resources.files(__package__) / "descr" / f"{name}.rst"
+    return path.read_text(encoding="utf-8")
+
+
 def load_japanese_vowels(*, return_X_y=False):
     """Load the Japanese Vowels speaker data set (variable-length, 12 features).
 
@@ -48,12 +63,7 @@ def load_japanese_vowels(*, return_X_y=False):
     >>> sorted(set(data.y_train.tolist()))[:3]
     [1, 2, 3]
     """
-    package = resources.files(__package__)
-    with (
-        (package / "data" / "japanese_vowels.npz").open("rb") as f,
-        np.load(f, allow_pickle=False) as npz,
-    ):
-        arrays = {key: npz[key] for key in npz.files}
+    arrays = _load_npz("japanese_vowels")
     split = {}
     for part in ("train", "test"):
         lengths = arrays[f"{part}_lengths"].astype(np.int64)
@@ -62,7 +72,7 @@ def load_japanese_vowels(*, return_X_y=False):
         split[f"y_{part}"] = arrays[f"{part}_target"].astype(np.int64)
     if return_X_y:
         return split["X_train"], split["X_test"], split["y_train"], split["y_test"]
-    descr = (package / "descr" / "japanese_vowels.rst").read_text(encoding="utf-8")
+    descr = _descr("japanese_vowels")
     return Bunch(
         **split,
         feature_names=[f"lpc_{i}" for i in range(1, 13)],
@@ -103,12 +113,8 @@ def load_airline():
     >>> data.passengers[:3]
     array([112., 118., 132.])
     """
-    package = resources.files(__package__)
-    with (
-        (package / "data" / "airline.npz").open("rb") as f,
-        np.load(f, allow_pickle=False) as npz,
-    ):
-        passengers = npz["passengers"].astype(np.float64)
-        months = npz["months"].copy()
-    descr = (package / "descr" / "airline.rst").read_text(encoding="utf-8")
+    arrays = _load_npz("airline")
+    passengers = arrays["passengers"].astype(np.float64)
+    months = arrays["months"]
+    descr = _descr("airline")
     return Bunch(passengers=passengers, months=months, DESCR=descr)

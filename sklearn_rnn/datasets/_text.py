@@ -1,23 +1,10 @@
 """Text loaders in the style of ``sklearn.datasets.load_*``: sequences of
 characters (surnames to classify, a book to model)."""
 
-from importlib import resources
-
 import numpy as np
 from sklearn.utils import Bunch
 
-
-def _load_npz(name):
-    with (
-        (resources.files(__package__) / "data" / f"{name}.npz").open("rb") as f,
-        np.load(f, allow_pickle=False) as npz,
-    ):
-        return {key: npz[key] for key in npz.files}
-
-
-def _descr(name):
-    path = resources.files(__package__) / "descr" / f"{name}.rst"
-    return path.read_text(encoding="utf-8")
+from ._base import _descr, _load_npz
 
 
 def load_surnames(*, return_X_y=False):
