@@ -1,13 +1,16 @@
 """Accuracy of the default pipeline on public data sets, published splits.
 
 The data come from the ``.ts`` files that aeon ships and, for Trace, the
-copy that tslearn ships; both are benchmark-only extras and are never
-imported (their dependencies are not needed)::
+copy that tslearn ships; both are benchmark-only extras. Neither is imported
+(their dependencies are not needed) except aeon for ``--peers``, which then
+needs numba and deprecated too::
 
     pip install --no-deps aeon==1.6.0 tslearn==0.10.0
+    pip install numba deprecated                  # only for --peers
     python benchmarks/accuracy.py                 # all sets, 3 seeds
     python benchmarks/accuracy.py --sets GunPoint --seeds 0
     python benchmarks/accuracy.py --param pooling=last  # a non-default setting
+    python benchmarks/accuracy.py --peers --threads 1   # and MiniRocket beside
 
 For each set, ``make_pipeline(SequenceScaler(), RNNClassifier())`` (or
 ``RNNRegressor``) with every other parameter at its default is fitted on the
@@ -34,12 +37,27 @@ on the same split (``-`` where none was found):
   (Karim et al., 2018), model chosen by training loss. Its Trace run (0.25)
   collapsed and is left out. Covid3Month: FCN's RMSE, resample 0,
   tsml-eval .../results/5.1/fcn_TESTFOLDS.csv.
+
+With ``--peers``, a second line per set, ``MiniRocket``, gives aeon's
+``MiniRocketClassifier`` (or ``MiniRocketRegressor``) run in the same
+process: its defaults but ``random_state`` = each seed and ``n_jobs=1``,
+fitted on the same published split with the same seeds; printed: mean and
+standard deviation of the score (accuracy, or R^2 followed by RMSE), and
+mean fit time (MiniRocket's transform of the training set included).
+aeon 1.6.0's MiniRocket takes equal-length series only, so unequal-length
+sets (PickupGestureWiimoteZ, JapaneseVowels) are zero-padded at the end to
+the longest series of either split; the package's pipeline still gets them
+unpadded. MiniRocket's first fit in a process compiles numba code (about
+20 s); one fit on tiny random data, uni- and multivariate, before the
+timing keeps that out of the fit time. ``--threads`` sets numba's threads
+as well as torch's.
 """
 
 import argparse
 import ast
 import contextlib
 import importlib.util
+import os
 import time
 import warnings
 from pathlib import Path
@@ -96,32 +114,105 @@ def load(name, task):
     return X_train, X_test, y_train, y_test
 
 
-def run(name, task, seeds, params):
-    X_train, X_test, y_train, y_test = load(name, task)
-    Estimator = RNNClassifier if task == "classification" else RNNRegressor
+PEER_INSTALL = "pip install --no-deps aeon==1.6.0 && pip install numba deprecated"
+
+
+def import_peers(threads):
+    """aeon's MiniRocket estimators by task; numba on ``threads`` threads."""
+    if threads:
+        os.environ["NUMBA_NUM_THREADS"] = str(threads)
+    try:
+        import numba
+        from aeon.classification.convolution_based import MiniRocketClassifier
+        from aeon.regression.convolution_based import MiniRocketRegressor
+    except ModuleNotFoundError as error:
+        raise SystemExit(f"--peers needs aeon ({error}): {PEER_INSTALL}") from None
+    if threads:
+        numba.set_num_threads(threads)
+    return {"classification": MiniRocketClassifier, "regression": MiniRocketRegressor}
+
+
+def warm_up(peers, tasks):
+    """Fit each peer once on tiny random series, uni- and multivariate, so
+    that numba's compilation is not in the timed fits."""
+    rng = np.random.default_rng(0)
+    for task in tasks:
+        y = np.arange(8) % 2 if task == "classification" else rng.normal(size=8)
+        for n_channels in (1, 2):
+            X = rng.normal(size=(8, n_channels, 20))
+            peers[task](random_state=0, n_jobs=1).fit(X, y).predict(X)
+
+
+def to_aeon(X, length):
+    """``(n, T, F)`` array or list of ``(T_i, F)`` arrays -> ``(n, F, length)``
+    array, each series zero-padded at the end (unpadded if equal-length)."""
+    out = np.zeros((len(X), X[0].shape[1], length))
+    for i, x in enumerate(X):
+        out[i, :, : len(x)] = np.asarray(x).T
+    return out
+
+
+def fit_score(make, seeds, data, task):
+    """Mean and std of the test score, mean fit time and test RMSE."""
+    X_train, X_test, y_train, y_test = data
     scores, times, rmse = [], [], []
     for seed in seeds:
-        model = make_pipeline(SequenceScaler(), Estimator(random_state=seed, **params))
+        model = make(seed)
         start = time.perf_counter()
         model.fit(X_train, y_train)
         times.append(time.perf_counter() - start)
         scores.append(model.score(X_test, y_test))
         if task == "regression":
             rmse.append(root_mean_squared_error(y_test, model.predict(X_test)))
-    lengths = [len(x) for x in X_train]
     return {
-        "shape": f"{len(X_train)}/{len(X_test)} x {min(lengths)}-{max(lengths)}"
-        f" x {X_train[0].shape[1]}",
         "mean": np.mean(scores),
         "std": np.std(scores),
         "time": np.mean(times),
         "rmse": np.mean(rmse) if rmse else None,
-        "mean_rmse": root_mean_squared_error(
-            y_test, np.full(len(y_test), np.mean(y_train))
-        )
-        if rmse
-        else None,
     }
+
+
+def run(name, task, seeds, params, peer=None):
+    """The package's results on one set, and the peer's under ``"peer"``."""
+    X_train, X_test, y_train, y_test = data = load(name, task)
+    Estimator = RNNClassifier if task == "classification" else RNNRegressor
+    r = fit_score(
+        lambda seed: make_pipeline(
+            SequenceScaler(), Estimator(random_state=seed, **params)
+        ),
+        seeds,
+        data,
+        task,
+    )
+    lengths = [len(x) for x in X_train]
+    r["shape"] = (
+        f"{len(X_train)}/{len(X_test)} x {min(lengths)}-{max(lengths)}"
+        f" x {X_train[0].shape[1]}"
+    )
+    r["mean_rmse"] = (
+        root_mean_squared_error(y_test, np.full(len(y_test), np.mean(y_train)))
+        if task == "regression"
+        else None
+    )
+    if peer is not None:
+        length = max(len(x) for x in [*X_train, *X_test])
+        aeon_data = (to_aeon(X_train, length), to_aeon(X_test, length))
+        r["peer"] = fit_score(
+            lambda seed: peer(random_state=seed, n_jobs=1),
+            seeds,
+            (*aeon_data, y_train, y_test),
+            task,
+        )
+    return r
+
+
+def print_peer(p, metric):
+    rmse = "" if p["rmse"] is None else f" RMSE {p['rmse']:.4f}"
+    print(
+        f"{'  MiniRocket':<21} {'':<24} {metric} {p['mean']:6.3f} ({p['std']:.3f})"
+        f" {p['time']:7.1f}{rmse}",
+        flush=True,
+    )
 
 
 def main():
@@ -135,23 +226,31 @@ def main():
         help="estimator parameters to change, as name=value (Python literals)",
     )
     parser.add_argument(
-        "--threads", type=int, help="torch threads (default: torch's own choice)"
+        "--threads",
+        type=int,
+        help="torch (and with --peers numba) threads (default: their own choice)",
+    )
+    parser.add_argument(
+        "--peers", action="store_true", help="also fit aeon's MiniRocket, same split"
     )
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
+    peers = import_peers(args.threads) if args.peers else {}
     params = dict(item.split("=", 1) for item in args.param)
     for key, value in params.items():
         with contextlib.suppress(ValueError, SyntaxError):  # else a string
             params[key] = ast.literal_eval(value)
     warnings.simplefilter("ignore")
+    if peers:
+        warm_up(peers, {SETS[name][0] for name in args.sets})
     print(
         f"{'data set':<21} {'train/test x T x F':<24} {'score (std)':>17} "
         f"{'fit (s)':>7} {'DTW':>6} {'ROCKET':>6} {'Incep.':>6} {'LSTM-FCN':>8}"
     )
     for name in args.sets:
         task, published = SETS[name]
-        r = run(name, task, args.seeds, params)
+        r = run(name, task, args.seeds, params, peers.get(task))
         metric = "acc" if task == "classification" else "R^2"
         refs = ["-" if v is None else f"{v:.3f}" for v in published]
         if task == "regression":
@@ -167,6 +266,8 @@ def main():
                 f"RMSE {r['mean_rmse']:.4f} (published: RMSE)",
                 flush=True,
             )
+        if "peer" in r:
+            print_peer(r["peer"], metric)
 
 
 if __name__ == "__main__":
