@@ -47,11 +47,21 @@ ARCHITECTURES = [
 
 PACKED = [("gru", 16, 3, 1, True, True, "last"), ("lstm", 32, 4, 2, True, True, "max")]
 
+#: With the convolution front end: (..., patch_size, conv_layers).
+CONVOLVED = [
+    (cell, hidden, inputs, 1, False, ragged, pooling, patch, conv)
+    for cell in ("gru", "lstm")
+    for hidden, inputs in ((16, 3), (5, 1), (9, 2))
+    for ragged in (False, True)
+    for pooling, patch, conv in (("max", 3, 2), ("last", 1, 1), ("steps", 1, 3))
+]
+
 
 def batch_sizes_that_differ(architecture, max_batch, width=25):
     """Batch sizes at which sequence 0's output differs from its output
     alone (padded to its own length only)."""
-    cell, hidden, inputs, layers, bidirectional, ragged, pooling = architecture
+    cell, hidden, inputs, layers, bidirectional, ragged, pooling, *front = architecture
+    patch_size, conv_layers = front or (1, 0)
     module = RecurrentNetwork(
         inputs,
         3,
@@ -61,6 +71,8 @@ def batch_sizes_that_differ(architecture, max_batch, width=25):
         bidirectional=bidirectional,
         pooling="last" if pooling == "steps" else pooling,
         return_sequences=pooling == "steps",
+        patch_size=patch_size,
+        conv_layers=conv_layers,
     )
     module = batch_invariant(module)  # what predict runs
     X = torch.randn(max_batch, width, inputs)
@@ -91,7 +103,7 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     failed = 0
-    for architecture in ARCHITECTURES + PACKED:
+    for architecture in ARCHITECTURES + CONVOLVED + PACKED:
         changes = batch_sizes_that_differ(architecture, args.max_batch)
         if changes:
             counted = args.strict or architecture not in PACKED

@@ -111,6 +111,10 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             Interval(Integral, 1, None, closed="left"),
             StrOptions({"auto"}),
         ],
+        "conv_layers": [
+            Interval(Integral, 0, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "solver": [StrOptions(set(SOLVERS))],
         "learning_rate": [StrOptions({"constant", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
@@ -148,6 +152,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         dropout,
         pooling,
         patch_size,
+        conv_layers,
         solver,
         learning_rate,
         learning_rate_init,
@@ -177,6 +182,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         self.dropout = dropout
         self.pooling = pooling
         self.patch_size = patch_size
+        self.conv_layers = conv_layers
         self.solver = solver
         self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
@@ -322,6 +328,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         """The module's parameters for a new network on ``seqs``."""
         architecture = {name: getattr(self, name) for name in ARCHITECTURE}
         counts = n_categories(seqs, seqs.categorical)
+        patch_size = _patch_size(self.patch_size, seqs.lengths, self.return_sequences)
         return {
             **architecture,
             "categorical_features": tuple(
@@ -331,9 +338,8 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             "embedding_dims": embedding_dims(counts, self.embedding_dim),
             "input_size": seqs.n_step_features,
             "output_size": encoder.n_outputs_,
-            "patch_size": _patch_size(
-                self.patch_size, seqs.lengths, self.return_sequences
-            ),
+            "patch_size": patch_size,
+            "conv_layers": _conv_layers(self.conv_layers, patch_size),
         }
 
     def _train(self, plan):
@@ -382,6 +388,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         self.net_ = net
         self._set_history(net.history, validate=plan.valid is not None)
         self.patch_size_ = net.module__patch_size
+        self.conv_layers_ = net.get_params_for("module").get("conv_layers", 0)
         self.n_categories_ = np.array(
             net.get_params_for("module").get("n_categories", ()), dtype=np.int64
         )
@@ -499,8 +506,9 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         # a file saved before a parameter existed has the module's default
         fitted = {**MODULE_DEFAULTS, **self.net_.get_params_for("module")}
         wanted = {name: getattr(self, name) for name in ARCHITECTURE}
-        if wanted["patch_size"] == "auto":  # continues with the fitted size
-            wanted["patch_size"] = fitted["patch_size"]
+        for name in ("patch_size", "conv_layers"):
+            if wanted[name] == "auto":  # continues with the fitted value
+                wanted[name] = fitted[name]
         mask = categorical_mask(self.categorical_features, seqs, type(self).__name__)
         fitted["categorical_features"] = tuple(fitted["categorical_features"])
         wanted["categorical_features"] = tuple(int(j) for j in np.flatnonzero(mask))
@@ -755,6 +763,21 @@ def _patch_size(patch_size, lengths, step_outputs=False):
         return patch_size
     median = float(np.median(lengths))
     return 1 if median < _AUTO_PATCH_FROM else round(median**0.5 / 2)
+
+
+#: Convolution layers ``conv_layers="auto"`` puts in front of an RNN that
+#: reads patches.
+_AUTO_CONV_LAYERS = 2
+
+
+def _conv_layers(conv_layers, patch_size):
+    """The convolution layers to build the module with. ``"auto"``: two
+    when the RNN reads patches (long sequences), none when it reads step by
+    step, so that short sequences, tokens and per-step outputs keep one RNN
+    input per step."""
+    if conv_layers != "auto":
+        return conv_layers
+    return _AUTO_CONV_LAYERS if patch_size > 1 else 0
 
 
 def _sequence_weights(sample_weight, seqs):

@@ -53,7 +53,21 @@ PARAMETERS = """\
         benchmarks/why_defaults.sh``), test accuracy on ArrowHead (251
         steps) rises from 0.383 to 0.710 and a GunPoint fit (150 steps)
         takes 7 s instead of 52 s, at 0.949 against 0.958.
-    solver : {{"adam", "adamw", "sgd", "rmsprop"}}, default="adam"
+    conv_layers : int or "auto", default={conv_layers}
+        Causal convolution layers in front of the RNN, each with
+        ``hidden_size`` channels and a ReLU. The first reads each patch of
+        ``patch_size_`` steps together with the steps before it (a window
+        of ``max(2 * patch_size_, 8)`` steps, so neighbouring patches
+        overlap), the others three patches at a time; the RNN then reads
+        one vector per patch. A step's vector depends on that step and the
+        ones before it only, so padding never reaches a result and per-step
+        outputs stay causal. 0 reads each patch as one linear input.
+        ``"auto"``: 2 when the RNN reads patches (``patch_size_ > 1``), 0
+        when it reads step by step, so that short sequences, tokens and
+        per-step outputs keep one RNN input per step (a window of 8 steps
+        blurs which step a token or code was at, and attributions spread
+        over the window). The fitted value is ``conv_layers_``.
+{conv_layers_reason}    solver : {{"adam", "adamw", "sgd", "rmsprop"}}, default="adam"
         Optimizer. ``"sgd"`` uses ``momentum``.
     learning_rate : {{"constant", "adaptive"}}, default="adaptive"
         Learning-rate schedule, as MLPClassifier's for every solver.
@@ -175,6 +189,8 @@ ATTRIBUTES = """\
         Column names, when X was a DataFrame with string column names.
     patch_size_ : int
         Time steps per RNN input (``patch_size``, resolved).
+    conv_layers_ : int
+        Convolution layers in front of the RNN (``conv_layers``, resolved).
     n_outputs_ : int
         Outputs of the network's linear head.
     n_iter_ : int

@@ -25,10 +25,18 @@ def check_network_size(module):
     tables = sum(
         (n + 2) * d for n, d in zip(module.get("n_categories", ()), dims, strict=True)
     )
+    conv = module.get("conv_layers", 0)
+    rnn_inputs = width * patch_size
+    front = 0
+    if conv:  # ConvFrontEnd: its first window, then 3 patches per layer
+        rnn_inputs = size
+        front = size * (max(2 * patch_size, 8) * width + 1)
+        front += (conv - 1) * size * (3 * size + 1)
     n_weights = (
         tables
+        + front
         + module["output_size"] * (size * directions + 1)
-        + per_layer * (width * patch_size + size + 2)
+        + per_layer * (rnn_inputs + size + 2)
         + (layers - 1) * per_layer * (size * directions + size + 2)
     )
     needed = 4 * 4 * n_weights  # float32 weights, gradients, 2 moments

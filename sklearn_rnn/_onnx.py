@@ -253,6 +253,7 @@ class _ExportedNetwork(nn.Module):
             for layer in range(rnn.num_layers)
         )
         self.head = network.head
+        self.front = _ExportedFront(network.front) if network.front else None
 
     def forward(self, X, lengths):
         width = X.shape[1]
@@ -304,6 +305,8 @@ class _ExportedNetwork(nn.Module):
         """Patches of ``patch_size`` steps, the last completed with zeros,
         and the lengths in patches."""
         size = self.patch_size
+        if self.front is not None:
+            return self.front(X), (lengths + size - 1) // size
         if size == 1:
             return X, lengths
         batch, width, features = X.shape
@@ -346,6 +349,40 @@ class _ExportedNetwork(nn.Module):
         steps = torch.arange(states.shape[1], device=states.device)
         valid = steps[None, :, None] < lengths[:, None, None]
         return states.masked_fill(~valid, float("-inf")).amax(dim=1)
+
+
+class _ExportedFront(nn.Module):
+    """A trained :class:`~sklearn_rnn._module.ConvFrontEnd` as ONNX
+    convolutions: each layer's linear map of its window of steps is a
+    ``Conv1d`` of that kernel and stride, then the ReLU."""
+
+    def __init__(self, front):
+        super().__init__()
+        self.patch_size = front.patch_size
+        self.kernels = front.kernels
+        for i, (linear, kernel) in enumerate(
+            zip(front.linears, front.kernels, strict=True)
+        ):
+            # the window is laid out step after step: column t * F + f
+            weight = linear.weight.detach().reshape(linear.out_features, kernel, -1)
+            self.register_buffer(f"weight{i}", weight.permute(0, 2, 1).contiguous())
+            self.register_buffer(f"bias{i}", linear.bias.detach().clone())
+
+    def forward(self, X):
+        size = self.patch_size
+        width = X.shape[1]
+        patches = (width + size - 1) // size
+        # the zeros before the first step, and those completing the last patch
+        first = self.kernels[0] - size
+        h = nn.functional.pad(X, (0, 0, first, size - 1))
+        h = h[:, : first + patches * size].transpose(1, 2)
+        for i, kernel in enumerate(self.kernels):
+            if i:
+                h = nn.functional.pad(h, (kernel - 1, 0))
+            weight, bias = getattr(self, f"weight{i}"), getattr(self, f"bias{i}")
+            h = nn.functional.conv1d(h, weight, bias, stride=size if i == 0 else 1)
+            h = torch.relu(h)
+        return h.transpose(1, 2)
 
 
 def _gather_steps(X, index):

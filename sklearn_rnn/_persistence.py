@@ -403,7 +403,12 @@ def _rebuild(description, tensors):
     unknown = sorted(set(params) - set(cls._get_param_names()))
     if unknown:
         raise ValueError(f"{cls.__name__} has no parameter(s) {unknown}.")
-    estimator = _with_attributes(cls(**params), _decode(description["attributes"]))
+    attributes = _decode(description["attributes"])
+    module = _decode(description["net"]["module"])
+    if "conv_layers" not in params:  # saved before the front end existed
+        params["conv_layers"] = attributes["conv_layers_"] = 0
+    attributes.setdefault("conv_layers_", module.get("conv_layers", 0))
+    estimator = _with_attributes(cls(**params), attributes)
 
     saved = description["net"]
     weights = {
@@ -413,7 +418,7 @@ def _rebuild(description, tensors):
     }
     net = estimator._rebuild_net(
         _device_here(estimator, saved["device"]),
-        _decode(saved["module"]),
+        module,
         estimator._target_encoder,
         weights,
         _decode(saved["history"]),

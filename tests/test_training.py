@@ -539,6 +539,7 @@ CHANGES = {
     "dropout": 0.5,
     "pooling": "mean",
     "patch_size": 2,
+    "conv_layers": 1,
     "return_sequences": True,
 }
 
