@@ -4,6 +4,7 @@ caller's setting given back, and results that do not depend on the count."""
 import numpy as np
 import pytest
 import torch
+from sklearn.exceptions import ConvergenceWarning
 from skorch.callbacks import Callback
 
 from sklearn_rnn import RNNClassifier, RNNRegressor, _threads
@@ -99,3 +100,22 @@ def test_same_random_state_same_model_with_1_2_and_4_threads(cls, threads):
         assert n_iter == results[0][0]
         np.testing.assert_allclose(curve, results[0][1], rtol=1e-5)
         np.testing.assert_allclose(outputs, results[0][2], rtol=1e-5, atol=1e-6)
+
+
+def test_the_convolution_front_end_gives_the_same_model_with_1_2_and_4_threads(
+    threads,
+):
+    """Long sequences go through conv_layers="auto"'s two layers."""
+    long = rng.normal(size=(60, 96, 3)).astype(np.float32)
+    labels = (long[:, 30:50, 0].sum(axis=1) > 0).astype(int)
+    results = []
+    for n in (1, 2, 4):
+        threads(n, default=99)
+        est = RNNClassifier(hidden_size=32, max_iter=20, random_state=0, tol=1e-3)
+        with pytest.warns(ConvergenceWarning):
+            est.fit(long, labels)
+        assert est.conv_layers_ == 2
+        results.append((est.loss_curve_, est.predict_proba(long)))
+    for curve, outputs in results[1:]:
+        np.testing.assert_allclose(curve, results[0][0], rtol=1e-5)
+        np.testing.assert_allclose(outputs, results[0][1], rtol=1e-5, atol=1e-6)
