@@ -11,6 +11,9 @@ run() { python accuracy.py "$@" | tail -n +2; }
 # default's row is `accuracy.py --param conv_layers=0`).
 echo "# classifier conv_layers=0 (default 'auto': 2 when read in patches)"
 run --sets GunPoint ArrowHead OSULeaf Trace PickupGestureWiimoteZ ACSF1 BasicMotions --param conv_layers=0 "$@"
+echo "# classifier conv_layers=1 and 3 (default 'auto': 2 when read in patches)"
+run --sets GunPoint ArrowHead OSULeaf Trace PickupGestureWiimoteZ ACSF1 BasicMotions --param conv_layers=1 "$@"
+run --sets GunPoint ArrowHead OSULeaf Trace PickupGestureWiimoteZ ACSF1 BasicMotions --param conv_layers=3 "$@"
 echo "# classifier conv_layers=2 on sets read step by step (default 'auto': 0 there)"
 run --sets ItalyPowerDemand JapaneseVowels --param conv_layers=2 "$@"
 echo "# regressor conv_layers=2 (default 0)"

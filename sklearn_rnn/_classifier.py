@@ -24,7 +24,8 @@ _PARAMETERS = _docstrings.PARAMETERS.format(
         seeds), test accuracy on the sets read in patches: GunPoint 0.991
         against 0.949, ArrowHead 0.792 against 0.710, OSULeaf 0.826
         against 0.709, PickupGestureWiimoteZ 0.740 against 0.713, ACSF1
-        0.823 against 0.810, Trace and BasicMotions 1.000 both. On the
+        0.823 against 0.810, Trace and BasicMotions 1.000 both; one or
+        three layers read five of these seven sets worse than two. On the
         short ItalyPowerDemand, read step by step, ``conv_layers=2``
         reaches 0.960 against 0.923 (Japanese Vowels 0.969 against 0.968):
         worth trying on short numeric series.
