@@ -110,3 +110,21 @@ def test_a_window_reads_the_steps_before_its_patch():
     assert lengths.tolist() == [3]
     moved = (out != base).any(dim=2)[0].tolist()
     assert moved == [True, True, False]
+
+
+def test_attributions_flow_through_the_front_end():
+    pytest.importorskip("captum")
+    from sklearn_rnn.inspection import attribute
+
+    X, y = _long()
+    clf = fit_quietly(RNNClassifier(hidden_size=8, max_iter=3, random_state=0), X, y)
+    assert clf.conv_layers_ == 2
+    X = X[:4]
+    columns = np.searchsorted(clf.classes_, clf.predict(X))
+    change = clf.predict_proba(X) - clf.predict_proba(np.zeros_like(X))
+    attributions = attribute(clf, X)
+    assert attributions.shape == X.shape
+    for i, a in enumerate(attributions):  # integrated gradients add up
+        np.testing.assert_allclose(a.sum(), change[i, columns[i]], atol=2e-3)
+    occluded = attribute(clf, X[:1], method="occlusion")
+    assert occluded.shape == (1, *X.shape[1:])

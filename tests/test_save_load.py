@@ -435,6 +435,9 @@ def test_format_version_1_files_load(kind):
     with safe_open(DATA / f"format_v1_{kind}.safetensors", framework="pt") as file:
         assert file.metadata()["format_version"] == "1"
     est = load(DATA / f"format_v1_{kind}.safetensors")
+    # saved before the convolution front end: trained and continued without
+    assert est.conv_layers == 0
+    assert est.conv_layers_ == 0
     X = expected["X"]
     if kind == "classifier":
         np.testing.assert_array_equal(est.classes_, ["a", "b", "c"])
