@@ -387,11 +387,10 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             setattr(self, name, value)
         self.net_ = net
         self._set_history(net.history, validate=plan.valid is not None)
-        self.patch_size_ = net.module__patch_size
-        self.conv_layers_ = net.get_params_for("module").get("conv_layers", 0)
-        self.n_categories_ = np.array(
-            net.get_params_for("module").get("n_categories", ()), dtype=np.int64
-        )
+        module = net.get_params_for("module")
+        self.patch_size_ = module["patch_size"]
+        self.conv_layers_ = module.get("conv_layers", 0)
+        self.n_categories_ = np.array(module.get("n_categories", ()), dtype=np.int64)
         if not plan.continuing:  # codes the first fit has no embedding for
             self._unseen_codes = unseen_codes(plan.seqs, plan.seqs.categorical)
         epochs = len(net.history) - plan.n_before

@@ -6,6 +6,8 @@ from contextlib import contextmanager
 
 import torch
 
+from ._module import front_kernels
+
 #: Recurrent weight matrices per unit, by cell.
 _GATES = {"rnn": 1, "gru": 3, "lstm": 4}
 
@@ -28,10 +30,10 @@ def check_network_size(module):
     conv = module.get("conv_layers", 0)
     rnn_inputs = width * patch_size
     front = 0
-    if conv:  # ConvFrontEnd: its first window, then 3 patches per layer
+    if conv:  # ConvFrontEnd: a linear map of each layer's window
         rnn_inputs = size
-        front = size * (max(2 * patch_size, 8) * width + 1)
-        front += (conv - 1) * size * (3 * size + 1)
+        first, *others = front_kernels(patch_size, conv)
+        front = size * (first * width + 1) + sum(size * (k * size + 1) for k in others)
     n_weights = (
         tables
         + front

@@ -376,6 +376,12 @@ class StepInputs(nn.Module):
         return vectors
 
 
+def front_kernels(patch_size, n_layers):
+    """The window of each :class:`ConvFrontEnd` layer, in steps of its
+    input: ``max(2 * patch_size, 8)`` steps, then 3 patches a layer."""
+    return (max(2 * patch_size, 8),) + (3,) * (n_layers - 1)
+
+
 class ConvFrontEnd(nn.Module):
     """Causal convolutions that read the time steps for the RNN.
 
@@ -383,9 +389,7 @@ class ConvFrontEnd(nn.Module):
     the steps before it, a window of ``max(2 * patch_size, 8)`` steps, and
     gives one vector per patch; each further layer reads three consecutive
     patches' vectors (the patch and the two before it). Every layer is a
-    linear map of its window and a ReLU. (Batch normalisation after each
-    map, over the valid patches only, was tried and left out: it helped
-    some shape sets and cost 0.17 accuracy on PickupGestureWiimoteZ.)
+    linear map of its window and a ReLU.
 
     Causal and padding-invariant by construction: a patch's vector depends
     on its own and earlier steps only, and the windows before a sequence's
@@ -410,7 +414,7 @@ class ConvFrontEnd(nn.Module):
     def __init__(self, input_size, channels, patch_size, n_layers):
         super().__init__()
         self.patch_size = int(patch_size)
-        self.kernels = (max(2 * self.patch_size, 8),) + (3,) * (n_layers - 1)
+        self.kernels = front_kernels(self.patch_size, n_layers)
         self.linears = nn.ModuleList(
             nn.Linear(k * (input_size if i == 0 else channels), channels)
             for i, k in enumerate(self.kernels)

@@ -253,7 +253,8 @@ class _ExportedNetwork(nn.Module):
             for layer in range(rnn.num_layers)
         )
         self.head = network.head
-        self.front = _ExportedFront(network.front) if network.front else None
+        front = network.front
+        self.front = None if front is None else _ExportedFront(front)
 
     def forward(self, X, lengths):
         width = X.shape[1]
@@ -302,8 +303,9 @@ class _ExportedNetwork(nn.Module):
         return parts[0] if len(parts) == 1 else torch.cat(parts, dim=2)
 
     def _patches(self, X, lengths):
-        """Patches of ``patch_size`` steps, the last completed with zeros,
-        and the lengths in patches."""
+        """Patches of ``patch_size`` steps, the last completed with zeros
+        (or the convolution front end's vector of each patch), and the
+        lengths in patches."""
         size = self.patch_size
         if self.front is not None:
             return self.front(X), (lengths + size - 1) // size

@@ -158,14 +158,20 @@ class PersistenceMixin:
             "model_sha256": _sha256(text.encode("utf-8")),
             "tensors_sha256": _tensors_sha256(tensors),
         }
-        try:
-            data = _serialize(tensors, metadata=metadata)
-        except (SafetensorError, RuntimeError, ValueError, TypeError) as exc:
-            raise ValueError(
-                f"{where}: the model cannot be written as safetensors: "
-                f"{type(exc).__name__}: {exc}"
-            ) from exc
-        _write_atomically(name, data)
+        write_safetensors(name, tensors, metadata, f"{where}: the model")
+
+
+def write_safetensors(name, tensors, metadata, what):
+    """Write ``tensors`` and ``metadata`` to the file ``name`` atomically;
+    a ValueError starting with ``what`` (e.g. "save(...): the model") when
+    they cannot be serialised."""
+    try:
+        data = _serialize(tensors, metadata=metadata)
+    except (SafetensorError, RuntimeError, ValueError, TypeError) as exc:
+        raise ValueError(
+            f"{what} cannot be written as safetensors: {type(exc).__name__}: {exc}"
+        ) from exc
+    _write_atomically(name, data)
 
 
 def _describe(estimator, where):
@@ -404,10 +410,8 @@ def _rebuild(description, tensors):
     if unknown:
         raise ValueError(f"{cls.__name__} has no parameter(s) {unknown}.")
     attributes = _decode(description["attributes"])
-    module = _decode(description["net"]["module"])
     if "conv_layers" not in params:  # saved before the front end existed
         params["conv_layers"] = attributes["conv_layers_"] = 0
-    attributes.setdefault("conv_layers_", module.get("conv_layers", 0))
     estimator = _with_attributes(cls(**params), attributes)
 
     saved = description["net"]
@@ -418,7 +422,7 @@ def _rebuild(description, tensors):
     }
     net = estimator._rebuild_net(
         _device_here(estimator, saved["device"]),
-        module,
+        _decode(saved["module"]),
         estimator._target_encoder,
         weights,
         _decode(saved["history"]),

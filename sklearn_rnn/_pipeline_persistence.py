@@ -45,8 +45,6 @@ import secrets
 
 import sklearn
 import torch
-from safetensors import SafetensorError
-from safetensors.torch import save as _serialize
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
@@ -64,8 +62,8 @@ from ._persistence import (
     _sha256,
     _tensors_sha256,
     _with_attributes,
-    _write_atomically,
     check_digests,
+    write_safetensors,
 )
 
 #: Bumped whenever a pipeline file of a new layout could not be read by an
@@ -200,14 +198,7 @@ def save(obj, path):
         "tensors_sha256": _tensors_sha256(tensors),
         "versions": json.dumps(versions),
     }
-    try:
-        content = _serialize(tensors, metadata=metadata)
-    except (SafetensorError, RuntimeError, ValueError, TypeError) as exc:
-        raise ValueError(
-            f"{where}: the pipeline cannot be written as safetensors: "
-            f"{type(exc).__name__}: {exc}"
-        ) from exc
-    _write_atomically(name, content)
+    write_safetensors(name, tensors, metadata, f"{where}: the pipeline")
 
 
 # -- saving ----------------------------------------------------------------------

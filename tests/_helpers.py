@@ -117,3 +117,23 @@ def run_without_cuda(script):
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+def forbid_unpickling(monkeypatch):
+    """Make every unpickling entry point (pickle, torch.load, joblib.load)
+    fail the test if it is called."""
+    import pickle
+
+    import joblib
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("load must not unpickle")
+
+    for module, name in [
+        (pickle, "load"),
+        (pickle, "loads"),
+        (pickle, "Unpickler"),
+        (torch, "load"),
+        (joblib, "load"),
+    ]:
+        monkeypatch.setattr(module, name, forbidden)

@@ -156,17 +156,15 @@ def test_cross_points_without_aggregation_are_the_full_fit():
     )
 
 
-@pytest.mark.xfail(
-    raises=UserWarning,
-    reason="MAPIE's fitted check predicts on a 2-D array of n_features_in_ "
-    "columns, a univariate sequence here: use MapieAdapter",
-    strict=False,
-)
-def test_split_conformal_multivariate_without_adapter():
-    """Why MapieAdapter exists; passes once MAPIE's check accepts sequences."""
+def test_split_conformal_multivariate_without_adapter_is_refused_by_mapie():
+    """Why MapieAdapter exists: MAPIE's fitted check predicts on a 2-D array
+    of n_features_in_ columns, which this package reads as a univariate
+    sequence. Once MAPIE accepts sequences, this test fails and the
+    adapter can go."""
     (X_train, y_train), (X_conf, y_conf), _ = make_task(2, "equal")
     reg = RNNRegressor(**{**PARAMS, "max_iter": 1}).fit(X_train, y_train)
-    SplitConformalRegressor(reg, prefit=True).conformalize(X_conf, y_conf)
+    with pytest.raises(UserWarning, match="does not appear fitted"):
+        SplitConformalRegressor(reg, prefit=True).conformalize(X_conf, y_conf)
 
 
 def test_adapter_delegates_and_hides_n_features_in():

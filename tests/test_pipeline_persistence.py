@@ -4,15 +4,13 @@ refusal of untrusted steps and of tampered files."""
 import copy
 import io
 import json
-import pickle
 import sys
 import zipfile
 
-import joblib
 import numpy as np
 import pytest
 import torch
-from _helpers import make_ragged, outputs
+from _helpers import forbid_unpickling, make_ragged, outputs
 from safetensors import safe_open
 from safetensors.torch import save_file
 from sklearn.exceptions import NotFittedError
@@ -159,18 +157,7 @@ def test_load_never_unpickles_and_trusts_only_skops_defaults(
 ):
     path = tmp_path / "pipe.safetensors"
     save(clf_pipe, path)
-
-    def forbidden(*args, **kwargs):
-        raise AssertionError("load must not unpickle")
-
-    for module, name in [
-        (pickle, "load"),
-        (pickle, "loads"),
-        (pickle, "Unpickler"),
-        (torch, "load"),
-        (joblib, "load"),
-    ]:
-        monkeypatch.setattr(module, name, forbidden)
+    forbid_unpickling(monkeypatch)
     calls = []
     real_loads = sio.loads
 

@@ -13,7 +13,15 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from _helpers import FAST, estimator, fit_quietly, outputs, run_without_cuda, target
+from _helpers import (
+    FAST,
+    estimator,
+    fit_quietly,
+    forbid_unpickling,
+    outputs,
+    run_without_cuda,
+    target,
+)
 from safetensors import safe_open
 from safetensors.torch import save_file
 from sklearn.exceptions import NotFittedError
@@ -138,18 +146,7 @@ def test_loaded_model_continues_like_the_original(kind, fitted, ragged, tmp_path
 def test_load_never_unpickles(fitted_clf, ragged, tmp_path, monkeypatch):
     path = tmp_path / "model.safetensors"
     fitted_clf.save(path)
-
-    def forbidden(*args, **kwargs):
-        raise AssertionError("load must not unpickle")
-
-    for module, name in [
-        (pickle, "load"),
-        (pickle, "loads"),
-        (pickle, "Unpickler"),
-        (torch, "load"),
-        (joblib, "load"),
-    ]:
-        monkeypatch.setattr(module, name, forbidden)
+    forbid_unpickling(monkeypatch)
     loaded = load(path)
     np.testing.assert_array_equal(
         loaded.predict_proba(ragged[0]), fitted_clf.predict_proba(ragged[0])
