@@ -15,6 +15,11 @@ cases of ``speed.py`` (LSTM, hidden 64, Adam).
 - ``(4+5) DataLoader per-sample+pad``: one item per sequence and a padding
   collate function, instead of whole-batch items of ``SequenceDataset``;
 - ``(6) no fused Adam``: the default (for-each) Adam step;
+- ``(7) skorch's _set_training``: ``Module.train`` on every module before
+  every batch, instead of only on modules not already in that mode;
+- ``(8) numpy batch indices``: each batch's positions as a numpy array
+  (mapped to rows and converted to a tensor per batch), instead of the
+  int64 tensors ``torch.randperm(n).split`` gives;
 - ``(x) skorch default DL, no bucket``: skorch's default iteration, without
   the length-bucketed batches of ``LengthBucketSampler``.
 
@@ -32,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from skorch import NeuralNet
 from torch.nn.utils.rnn import pad_sequence
 from torch.utils.data import DataLoader
 
@@ -39,7 +45,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 import speed
 
 import sklearn_rnn._base as base
-from sklearn_rnn._batching import BatchIterator
+from sklearn_rnn._batching import BatchIterator, SequenceDataset
+from sklearn_rnn._net import SequenceNet
 
 
 @contextlib.contextmanager
@@ -82,7 +89,7 @@ class PerSample(torch.utils.data.Dataset):
 
     def __init__(self, dataset):
         data = dataset._data
-        self.values = data.values
+        self.values = data.values  # the steps of all sequences, end to end
         self.offsets = data.offsets.tolist()
         self.lengths = data.lengths.tolist()
         self.y = data.y
@@ -113,6 +120,32 @@ def loader_of_samples(dataset, batch_size, shuffle=False):
     )
 
 
+_tensor_batches = BatchIterator._batches
+
+
+def numpy_batches(self):
+    """(8) removed: the positions of each batch as a numpy array..."""
+    n = len(self.dataset)
+    for idx in _tensor_batches(self):
+        if isinstance(idx, slice):
+            idx = np.arange(n)[idx]
+        yield idx.numpy() if isinstance(idx, torch.Tensor) else idx
+
+
+def numpy_getitem(self, idx):
+    """...mapped to rows through the index array, then made a tensor."""
+    return self._data.batch(torch.from_numpy(self.indices[np.asarray(idx)]))
+
+
+@contextlib.contextmanager
+def numpy_indices():
+    with (
+        patched(BatchIterator, "_batches", numpy_batches),
+        patched(SequenceDataset, "__getitem__", numpy_getitem),
+    ):
+        yield
+
+
 def loader_default(dataset, batch_size, shuffle=False):
     """skorch's default iteration: DataLoader(shuffle) + padding collate,
     no length bucketing (extra, not one of the overrides)."""
@@ -133,6 +166,10 @@ VARIANTS = {
         base, "BatchIterator", loader_of_samples
     ),
     "(6) no fused Adam": lambda: patched(base, "FUSED_SOLVERS", set()),
+    "(7) skorch's _set_training": lambda: patched(
+        SequenceNet, "_set_training", NeuralNet._set_training
+    ),
+    "(8) numpy batch indices": numpy_indices,
     "(x) skorch default DL, no bucket": lambda: patched(
         base, "BatchIterator", loader_default
     ),

@@ -41,21 +41,32 @@ class SequenceDataset(torch.utils.data.Dataset):
         per_step=False,
     ):
         self.sequences = sequences
-        self.indices = np.arange(len(sequences)) if indices is None else indices
         self._data = _TensorData(
             sequences, y, sample_weight, _staging(sequences, device), per_step
         )
+        self._set_indices(np.arange(len(sequences)) if indices is None else indices)
+
+    def _set_indices(self, indices):
+        self.indices = np.asarray(indices)
+        # None when the dataset is all sequences in order: a batch's
+        # positions are then its rows, with no gather to map them
+        everything = np.array_equal(self.indices, np.arange(len(self.sequences)))
+        self._rows = None if everything else torch.from_numpy(self.indices)
 
     def __len__(self):
         return len(self.indices)
 
     def subset(self, idx):
         subset = copy.copy(self)
-        subset.indices = self.indices[idx]
+        subset._set_indices(self.indices[idx])
         return subset
 
     def __getitem__(self, idx):
-        return self._data.batch(self.indices[np.asarray(idx)])
+        """The batch of positions ``idx``: an array or int64 tensor, or a
+        slice (a batch of consecutive rows is then a view, not a copy)."""
+        if not isinstance(idx, slice):
+            idx = torch.as_tensor(idx)
+        return self._data.batch(idx if self._rows is None else self._rows[idx])
 
 
 def _staging(sequences, device):
@@ -80,6 +91,8 @@ class _TensorData:
         self.equal_length = sequences.equal_length
         self.shape = (len(sequences), sequences.max_length, sequences.n_step_features)
         self.values = put(sequences.values)
+        # equal lengths: (sequences, steps, features), a batch is a gather
+        self.grid = self.values.view(self.shape) if self.equal_length else None
         self.offsets = put(sequences.offsets[:-1])
         self.lengths = torch.from_numpy(sequences.lengths)  # host: for packing
         self.y, self.sample_weight = put(y), put(sample_weight)
@@ -87,12 +100,14 @@ class _TensorData:
         self.per_step = per_step
 
     def batch(self, rows):
-        """Pad the samples ``rows`` to the longest of them."""
-        rows = torch.from_numpy(rows)
-        index = rows.to(self.device, non_blocking=True)
+        """Pad the samples ``rows`` (an int64 tensor on the host, or a
+        slice) to the longest of them."""
+        index = (
+            rows if isinstance(rows, slice) else rows.to(self.device, non_blocking=True)
+        )
         lengths = self.lengths[rows]
         if self.equal_length:
-            padded = self.values.view(self.shape)[index]
+            padded = self.grid[index]
         else:
             source, valid = self._steps(index, lengths)
             padded = self.values[source] * valid[..., None]
@@ -178,12 +193,12 @@ class BatchIterator:
 
     def _batches(self):
         n, size = len(self.dataset), self.batch_size
-        if not self.shuffle:
-            return (np.arange(i, min(i + size, n)) for i in range(0, n, size))
+        if not self.shuffle:  # consecutive rows: views of the data
+            return (slice(i, min(i + size, n)) for i in range(0, n, size))
         lengths = self.dataset.sequences.lengths[self.dataset.indices]
         if (lengths != lengths[0]).any():
             return iter(LengthBucketSampler(lengths, size))
-        return (idx.numpy() for idx in torch.randperm(n).split(size))
+        return iter(torch.randperm(n).split(size))
 
 
 #: Time steps (sequences x padded length) in one prediction batch.

@@ -26,10 +26,20 @@ class SequenceNet(NeuralNet):
     ``X["sample_weight"]`` is scored per sample (the criterion with
     ``reduction="none"``) and weighted by it; other batches take the
     criterion's own mean, one kernel and one backward node fewer. Training,
-    callbacks and ``partial_fit`` are skorch's. (skorch's ``notify`` and
-    ``_set_training`` were once overridden for speed; they cost under 1 % of
-    a fit, so skorch's own run.)
+    callbacks and ``partial_fit`` are skorch's, except that the training
+    mode is set only on modules not already in it (see ``_set_training``).
     """
+
+    def _set_training(self, training=True):
+        # skorch sets the mode before every batch, and Module.train walks
+        # every submodule (about 30 us a batch, 3 % of a fit at batch_size
+        # 16; ``python benchmarks/skorch_overrides.py``). Only skorch and
+        # the package change the modes, always for a whole module, so a
+        # module in the right mode at the top is in it throughout.
+        for name in self._modules + self._criteria:
+            module = getattr(self, name + "_")
+            if isinstance(module, torch.nn.Module) and module.training != training:
+                module.train(training)
 
     def infer(self, x, **fit_params):
         # Not for speed: skorch would pass every key of the batch dict to

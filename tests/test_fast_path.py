@@ -45,7 +45,23 @@ def test_unshuffled_iteration_keeps_order_and_rng():
     state = torch.random.get_rng_state()
     batches = list(BatchIterator(dataset, 6)._batches())
     assert torch.equal(state, torch.random.get_rng_state())
-    np.testing.assert_array_equal(np.concatenate(batches), np.arange(20))
+    assert all(isinstance(b, slice) for b in batches)  # views, not gathers
+    positions = np.concatenate([np.arange(20)[b] for b in batches])
+    np.testing.assert_array_equal(positions, np.arange(20))
+
+
+def test_consecutive_equal_length_batches_are_views_of_the_data():
+    X = np.random.default_rng(0).normal(size=(20, 5, 3)).astype(np.float32)
+    dataset = SequenceDataset(as_sequences(X))
+    for start, (batch, _) in zip(range(0, 20, 6), BatchIterator(dataset, 6)):
+        np.testing.assert_array_equal(batch["X"].numpy(), X[start : start + 6])
+        assert batch["X"].untyped_storage().data_ptr() == (
+            dataset._data.values.untyped_storage().data_ptr()
+        )
+    # a subset's batches are gathered: the rows it holds, in its order
+    subset = dataset.subset(np.array([3, 1, 4]))
+    batch, _ = next(iter(BatchIterator(subset, 6)))
+    np.testing.assert_array_equal(batch["X"].numpy(), X[[3, 1, 4]])
 
 
 def test_length_buckets_pad_less_than_random_batches():
