@@ -6,26 +6,29 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 run() { python accuracy.py "$@" | tail -n +2; }
-# The classifier's choices below the first were measured before the
-# convolution front end existed, so they run with conv_layers=0 (then the
-# default's row is `accuracy.py --param conv_layers=0`).
+# The classifier's choices from patch_size on were measured before the
+# convolution front end and pooling="auto" existed, so they run with
+# conv_layers=0 pooling=max (then the default's row is
+# `accuracy.py --param conv_layers=0 pooling=max`).
 echo "# classifier conv_layers=0 (default 'auto': 2 when read in patches)"
 run --sets GunPoint ArrowHead OSULeaf Trace PickupGestureWiimoteZ ACSF1 BasicMotions --param conv_layers=0 "$@"
 echo "# classifier conv_layers=1 and 3 (default 'auto': 2 when read in patches)"
 run --sets GunPoint ArrowHead OSULeaf Trace PickupGestureWiimoteZ ACSF1 BasicMotions --param conv_layers=1 "$@"
 run --sets GunPoint ArrowHead OSULeaf Trace PickupGestureWiimoteZ ACSF1 BasicMotions --param conv_layers=3 "$@"
-echo "# classifier conv_layers=2 on sets read step by step (default 'auto': 0 there)"
-run --sets ItalyPowerDemand JapaneseVowels --param conv_layers=2 "$@"
+echo "# classifier conv_layers=0 and pooling='max' on numeric sets read step by step"
+echo "# (default 'auto': 2 layers and the last state there)"
+run --sets ItalyPowerDemand JapaneseVowels --param conv_layers=0 "$@"
+run --sets ItalyPowerDemand JapaneseVowels --param pooling=max "$@"
 echo "# regressor conv_layers=2 (default 0)"
 run --sets CardanoSentiment Covid3Month --param conv_layers=2 "$@"
-echo "# classifier pooling='last' (default 'max')"
-run --sets GunPoint ArrowHead ItalyPowerDemand BasicMotions --param pooling=last conv_layers=0 "$@"
+echo "# classifier pooling='last' on sets read in patches (default 'auto': 'max' there)"
+run --sets GunPoint ArrowHead BasicMotions --param pooling=last conv_layers=0 "$@"
 echo "# patch_size=1 (default 'auto': patches from a median of 64 steps)"
-run --sets GunPoint ArrowHead --param patch_size=1 conv_layers=0 "$@"
+run --sets GunPoint ArrowHead --param patch_size=1 conv_layers=0 pooling=max "$@"
 echo "# learning_rate='constant' (default 'adaptive')"
-run --sets GunPoint ArrowHead PickupGestureWiimoteZ --param learning_rate=constant conv_layers=0 "$@"
+run --sets GunPoint ArrowHead PickupGestureWiimoteZ --param learning_rate=constant conv_layers=0 pooling=max "$@"
 echo "# learning_rate_init=0.001 (default 0.005)"
-run --sets GunPoint JapaneseVowels --param learning_rate_init=0.001 conv_layers=0 "$@"
+run --sets GunPoint JapaneseVowels --param learning_rate_init=0.001 conv_layers=0 pooling=max "$@"
 echo "# regressor early_stopping=False (default True)"
 run --sets CardanoSentiment Covid3Month --param early_stopping=False "$@"
 echo "# regressor pooling='max' (default 'last')"

@@ -106,7 +106,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
-        "pooling": [StrOptions(set(POOLINGS))],
+        "pooling": [StrOptions(set(POOLINGS) | {"auto"})],
         "patch_size": [
             Interval(Integral, 1, None, closed="left"),
             StrOptions({"auto"}),
@@ -329,6 +329,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         architecture = {name: getattr(self, name) for name in ARCHITECTURE}
         counts = n_categories(seqs, seqs.categorical)
         patch_size = _patch_size(self.patch_size, seqs.lengths, self.return_sequences)
+        codes = bool(np.any(seqs.categorical))  # tokens or category codes
         return {
             **architecture,
             "categorical_features": tuple(
@@ -339,7 +340,10 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             "input_size": seqs.n_step_features,
             "output_size": encoder.n_outputs_,
             "patch_size": patch_size,
-            "conv_layers": _conv_layers(self.conv_layers, patch_size),
+            "conv_layers": _conv_layers(
+                self.conv_layers, patch_size, codes, self.return_sequences
+            ),
+            "pooling": _pooling(self.pooling, patch_size, codes),
         }
 
     def _train(self, plan):
@@ -390,6 +394,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         module = net.get_params_for("module")
         self.patch_size_ = module["patch_size"]
         self.conv_layers_ = module.get("conv_layers", 0)
+        self.pooling_ = module["pooling"]
         self.n_categories_ = np.array(module.get("n_categories", ()), dtype=np.int64)
         if not plan.continuing:  # codes the first fit has no embedding for
             self._unseen_codes = unseen_codes(plan.seqs, plan.seqs.categorical)
@@ -505,7 +510,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         # a file saved before a parameter existed has the module's default
         fitted = {**MODULE_DEFAULTS, **self.net_.get_params_for("module")}
         wanted = {name: getattr(self, name) for name in ARCHITECTURE}
-        for name in ("patch_size", "conv_layers"):
+        for name in ("patch_size", "conv_layers", "pooling"):
             if wanted[name] == "auto":  # continues with the fitted value
                 wanted[name] = fitted[name]
         mask = categorical_mask(self.categorical_features, seqs, type(self).__name__)
@@ -764,19 +769,29 @@ def _patch_size(patch_size, lengths, step_outputs=False):
     return 1 if median < _AUTO_PATCH_FROM else round(median**0.5 / 2)
 
 
-#: Convolution layers ``conv_layers="auto"`` puts in front of an RNN that
-#: reads patches.
+#: Convolution layers ``conv_layers="auto"`` puts in front of the RNN.
 _AUTO_CONV_LAYERS = 2
 
 
-def _conv_layers(conv_layers, patch_size):
-    """The convolution layers to build the module with. ``"auto"``: two
-    when the RNN reads patches (long sequences), none when it reads step by
-    step, so that short sequences, tokens and per-step outputs keep one RNN
-    input per step."""
+def _conv_layers(conv_layers, patch_size, codes=False, step_outputs=False):
+    """The convolution layers to build the module with. ``"auto"``: two,
+    except on sequences read step by step with categorical features
+    (``codes``: tokens, category codes) or one output per step
+    (``step_outputs``), where each RNN input stays one step."""
     if conv_layers != "auto":
         return conv_layers
-    return _AUTO_CONV_LAYERS if patch_size > 1 else 0
+    if patch_size == 1 and (codes or step_outputs):
+        return 0
+    return _AUTO_CONV_LAYERS
+
+
+def _pooling(pooling, patch_size, codes=False):
+    """The pooling to build the module with. ``"auto"``: the last state on
+    numeric sequences read step by step (short ones), the maximum over the
+    steps on sequences read in patches and with categorical features."""
+    if pooling != "auto":
+        return pooling
+    return "last" if patch_size == 1 and not codes else "max"
 
 
 def _sequence_weights(sample_weight, seqs):

@@ -17,7 +17,7 @@ _PARAMETERS = _docstrings.PARAMETERS.format(
     early_stopping="False",
     early_stopping_reason="",
     score="accuracy",
-    pooling="max",
+    pooling='"auto"',
     conv_layers='"auto"',
     conv_layers_reason="""\
         Against ``conv_layers=0`` (``bash benchmarks/why_defaults.sh``; 3
@@ -26,18 +26,22 @@ _PARAMETERS = _docstrings.PARAMETERS.format(
         against 0.709, PickupGestureWiimoteZ 0.740 against 0.713, ACSF1
         0.823 against 0.810, Trace and BasicMotions 1.000 both; one or
         three layers read five of these seven sets worse than two. On the
-        short ItalyPowerDemand, read step by step, ``conv_layers=2``
-        reaches 0.960 against 0.923 (Japanese Vowels 0.969 against 0.968):
-        worth trying on short numeric series.
+        short numeric sets, read step by step: ItalyPowerDemand 0.969
+        against 0.968, Japanese Vowels 0.981 against 0.978.
 """,
     pooling_reason="""\
-        Max pooling is the classifier's default because it keeps what
-        happened anywhere in a long sequence, which the last state forgets.
-        Test accuracy of the default pipeline against ``pooling="last"``
-        (``bash benchmarks/why_defaults.sh``; 3 seeds): ArrowHead 0.710
-        against 0.566, BasicMotions 1.000 against 0.992, GunPoint 0.949
-        against 0.953; on the short ItalyPowerDemand the last state is
-        better (0.968 against 0.923).
+        ``"auto"`` is ``"max"`` when the RNN reads patches or categorical
+        features, ``"last"`` on numeric sequences read step by step; the
+        fitted value is ``pooling_``. The maximum keeps what happened
+        anywhere in a long sequence, which the last state forgets; on short
+        ones the last state reads better. Test accuracy of the default
+        pipeline (``bash benchmarks/why_defaults.sh``; 3 seeds) with
+        ``pooling="last"`` instead of the maximum, both without the
+        convolution front end: ArrowHead 0.566 against 0.710, BasicMotions
+        0.992 against 1.000, GunPoint 0.953 against 0.949; with
+        ``pooling="max"`` instead of the last state on the short sets:
+        ItalyPowerDemand 0.960 against 0.969, Japanese Vowels 0.969 against
+        0.981.
 """,
     extra="""\
     class_weight : dict, "balanced" or None, default=None
@@ -101,7 +105,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         num_layers=1,
         bidirectional=False,
         dropout=0.0,
-        pooling="max",
+        pooling="auto",
         patch_size="auto",
         conv_layers="auto",
         solver="adam",

@@ -33,7 +33,7 @@ PARAMETERS = """\
         of both directions.
     dropout : float, default=0.0
         Dropout between stacked layers and before the output head.
-    pooling : {{"last", "mean", "max"}}, default="{pooling}"
+    pooling : {{"last", "mean", "max", "auto"}}, default={pooling}
         How the head reads a sequence: the state of the top layer after the
         last valid step (of both directions when bidirectional), or the mean
         or maximum of its states over the valid steps. Padding is excluded
@@ -62,11 +62,12 @@ PARAMETERS = """\
         one vector per patch. A step's vector depends on that step and the
         ones before it only, so padding never reaches a result and per-step
         outputs stay causal. 0 reads each patch as one linear input.
-        ``"auto"``: 2 when the RNN reads patches (``patch_size_ > 1``), 0
-        when it reads step by step, so that short sequences, tokens and
-        per-step outputs keep one RNN input per step (a window of 8 steps
-        blurs which step a token or code was at, and attributions spread
-        over the window). The fitted value is ``conv_layers_``.
+        ``"auto"``: 2, except on sequences read step by step
+        (``patch_size_ == 1``) with categorical features or one output per
+        step, where 0 keeps one RNN input per step (a window of 8 steps
+        blurs which step a token or code was at). Attributions of a model
+        with a front end spread over each window; ``conv_layers=0`` gives
+        them step by step. The fitted value is ``conv_layers_``.
 {conv_layers_reason}    solver : {{"adam", "adamw", "sgd", "rmsprop"}}, default="adam"
         Optimizer. ``"sgd"`` uses ``momentum``.
     learning_rate : {{"constant", "adaptive"}}, default="adaptive"
@@ -191,6 +192,8 @@ ATTRIBUTES = """\
         Time steps per RNN input (``patch_size``, resolved).
     conv_layers_ : int
         Convolution layers in front of the RNN (``conv_layers``, resolved).
+    pooling_ : str
+        How the head reads each sequence (``pooling``, resolved).
     n_outputs_ : int
         Outputs of the network's linear head.
     n_iter_ : int

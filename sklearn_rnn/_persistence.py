@@ -412,6 +412,8 @@ def _rebuild(description, tensors):
     attributes = _decode(description["attributes"])
     if "conv_layers" not in params:  # saved before the front end existed
         params["conv_layers"] = attributes["conv_layers_"] = 0
+    if "pooling_" not in attributes:  # saved before pooling="auto" existed
+        attributes["pooling_"] = _decode(description["net"]["module"])["pooling"]
     estimator = _with_attributes(cls(**params), attributes)
 
     saved = description["net"]

@@ -23,7 +23,7 @@ _PARAMETERS = _docstrings.PARAMETERS.format(
 """,
     score="R^2",
     extra="",
-    pooling="last",
+    pooling='"last"',
     conv_layers="0",
     conv_layers_reason="""\
         None by default for the regressor: on the two regression sets of

@@ -22,9 +22,16 @@ def test_auto_convolves_only_what_is_read_in_patches():
     assert clf.patch_size_ > 1
     assert clf.conv_layers_ == 2
     assert isinstance(clf.net_.module_.front, ConvFrontEnd)
+    assert clf.pooling_ == "max"
     short = fit_quietly(RNNClassifier(**FAST), X[:, :10], y)
-    assert short.conv_layers_ == 0
-    assert short.net_.module_.front is None
+    assert short.patch_size_ == 1
+    assert short.conv_layers_ == 2  # short numeric sequences too
+    assert short.pooling_ == "last"  # read step by step, the last state
+    codes = np.round(np.abs(X[:, :10, :1]) * 3)
+    coded = fit_quietly(RNNClassifier(**FAST, categorical_features=[0]), codes, y)
+    assert coded.conv_layers_ == 0  # a code stays one RNN input
+    assert coded.net_.module_.front is None
+    assert coded.pooling_ == "max"
     steps = fit_quietly(
         RNNClassifier(hidden_size=8, max_iter=2, return_sequences=True),
         list(X),
@@ -33,7 +40,8 @@ def test_auto_convolves_only_what_is_read_in_patches():
     assert steps.patch_size_ == 1
     assert steps.conv_layers_ == 0
     reg = fit_quietly(RNNRegressor(hidden_size=8, max_iter=2), X, y.astype(float))
-    assert reg.conv_layers_ == 0  # the regressor's default
+    assert reg.conv_layers_ == 0  # the regressor's defaults
+    assert reg.pooling_ == "last"
 
 
 def test_the_front_end_learns_a_window_of_steps():

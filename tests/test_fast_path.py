@@ -113,6 +113,7 @@ def test_fit_matches_a_plain_pytorch_loop(solver):
     params = dict(
         hidden_size=6,
         pooling="last",
+        conv_layers=0,  # the plain module below has no front end
         batch_size=8,
         max_iter=3,
         solver=solver,
