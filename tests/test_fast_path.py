@@ -53,7 +53,8 @@ def test_unshuffled_iteration_keeps_order_and_rng():
 def test_consecutive_equal_length_batches_are_views_of_the_data():
     X = np.random.default_rng(0).normal(size=(20, 5, 3)).astype(np.float32)
     dataset = SequenceDataset(as_sequences(X))
-    for start, (batch, _) in zip(range(0, 20, 6), BatchIterator(dataset, 6)):
+    batches = BatchIterator(dataset, 6)
+    for start, (batch, _) in zip(range(0, 20, 6), batches, strict=True):
         np.testing.assert_array_equal(batch["X"].numpy(), X[start : start + 6])
         assert batch["X"].untyped_storage().data_ptr() == (
             dataset._data.values.untyped_storage().data_ptr()

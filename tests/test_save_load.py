@@ -435,6 +435,9 @@ def test_format_version_1_files_load(kind):
     # saved before the convolution front end: trained and continued without
     assert est.conv_layers == 0
     assert est.conv_layers_ == 0
+    # and before pooling="auto": the pooling they were trained with
+    assert est.pooling == est.pooling_ == est.net_.module_.pooling
+    assert est.pooling_ == ("max" if kind == "classifier" else "last")
     X = expected["X"]
     if kind == "classifier":
         np.testing.assert_array_equal(est.classes_, ["a", "b", "c"])
