@@ -81,6 +81,7 @@ def package(device, **params):
         cell="lstm",
         hidden_size=HIDDEN,
         pooling="last",
+        conv_layers=0,  # the references have no convolution front end
         learning_rate_init=LR,
         alpha=0.0,
         clip_grad_norm=None,
