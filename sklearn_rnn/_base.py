@@ -340,9 +340,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             "input_size": seqs.n_step_features,
             "output_size": encoder.n_outputs_,
             "patch_size": patch_size,
-            "conv_layers": _conv_layers(
-                self.conv_layers, patch_size, codes, self.return_sequences
-            ),
+            "conv_layers": _conv_layers(self.conv_layers, patch_size),
             "pooling": _pooling(self.pooling, patch_size, codes),
         }
 
@@ -769,20 +767,19 @@ def _patch_size(patch_size, lengths, step_outputs=False):
     return 1 if median < _AUTO_PATCH_FROM else round(median**0.5 / 2)
 
 
-#: Convolution layers ``conv_layers="auto"`` puts in front of the RNN.
+#: Convolution layers ``conv_layers="auto"`` puts in front of an RNN that
+#: reads patches.
 _AUTO_CONV_LAYERS = 2
 
 
-def _conv_layers(conv_layers, patch_size, codes=False, step_outputs=False):
-    """The convolution layers to build the module with. ``"auto"``: two,
-    except on sequences read step by step with categorical features
-    (``codes``: tokens, category codes) or one output per step
-    (``step_outputs``), where each RNN input stays one step."""
+def _conv_layers(conv_layers, patch_size):
+    """The convolution layers to build the module with. ``"auto"``: two
+    when the RNN reads patches (long sequences), none when it reads step by
+    step, so that short sequences, tokens and per-step outputs keep one RNN
+    input per step."""
     if conv_layers != "auto":
         return conv_layers
-    if patch_size == 1 and (codes or step_outputs):
-        return 0
-    return _AUTO_CONV_LAYERS
+    return _AUTO_CONV_LAYERS if patch_size > 1 else 0
 
 
 def _pooling(pooling, patch_size, codes=False):

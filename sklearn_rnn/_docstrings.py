@@ -62,9 +62,9 @@ PARAMETERS = """\
         one vector per patch. A step's vector depends on that step and the
         ones before it only, so padding never reaches a result and per-step
         outputs stay causal. 0 reads each patch as one linear input.
-        ``"auto"``: 2, except on sequences read step by step
-        (``patch_size_ == 1``) with categorical features or one output per
-        step, where 0 keeps one RNN input per step (a window of 8 steps
+        ``"auto"``: 2 when the RNN reads patches (``patch_size_ > 1``), 0
+        when it reads step by step, so that short sequences, tokens and
+        per-step outputs keep one RNN input per step (a window of 8 steps
         blurs which step a token or code was at). Attributions of a model
         with a front end spread over each window; ``conv_layers=0`` gives
         them step by step. The fitted value is ``conv_layers_``.

@@ -25,13 +25,13 @@ def test_auto_convolves_only_what_is_read_in_patches():
     assert clf.pooling_ == "max"
     short = fit_quietly(RNNClassifier(**FAST), X[:, :10], y)
     assert short.patch_size_ == 1
-    assert short.conv_layers_ == 2  # short numeric sequences too
-    assert short.pooling_ == "last"  # read step by step, the last state
+    assert short.conv_layers_ == 0
+    assert short.net_.module_.front is None
+    assert short.pooling_ == "last"  # numeric, read step by step
     codes = np.round(np.abs(X[:, :10, :1]) * 3)
     coded = fit_quietly(RNNClassifier(**FAST, categorical_features=[0]), codes, y)
-    assert coded.conv_layers_ == 0  # a code stays one RNN input
-    assert coded.net_.module_.front is None
-    assert coded.pooling_ == "max"
+    assert coded.conv_layers_ == 0
+    assert coded.pooling_ == "max"  # tokens and codes keep the maximum
     steps = fit_quietly(
         RNNClassifier(hidden_size=8, max_iter=2, return_sequences=True),
         list(X),
