@@ -32,10 +32,10 @@ class SequenceNet(NeuralNet):
 
     def _set_training(self, training=True):
         # skorch sets the mode before every batch, and Module.train walks
-        # every submodule (about 30 us a batch, 3 % of a fit at batch_size
-        # 16; ``python benchmarks/skorch_overrides.py``). Only skorch and
-        # the package change the modes, always for a whole module, so a
-        # module in the right mode at the top is in it throughout.
+        # every submodule each time (``python benchmarks/skorch_overrides.py``
+        # times skorch's version, variant (7)). Only skorch and the package
+        # change the modes, always for a whole module, so a module in the
+        # right mode at the top is in it throughout.
         for name in self._modules + self._criteria:
             module = getattr(self, name + "_")
             if isinstance(module, torch.nn.Module) and module.training != training:
