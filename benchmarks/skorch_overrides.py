@@ -23,8 +23,8 @@ cases of ``speed.py`` (LSTM, hidden 64, Adam).
 - ``(x) skorch default DL, no bucket``: skorch's default iteration, without
   the length-bucketed batches of ``LengthBucketSampler``.
 
-(Earlier overrides of skorch's ``notify`` and ``_set_training`` measured
-under 1 % of a fit and were removed.)
+(An earlier override of skorch's ``notify`` measured under 1 % of a fit
+and was removed; ``_set_training``'s, removed with it, is back as (7).)
 """
 
 import argparse
