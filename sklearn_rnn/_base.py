@@ -329,19 +329,17 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         architecture = {name: getattr(self, name) for name in ARCHITECTURE}
         counts = n_categories(seqs, seqs.categorical)
         patch_size = _patch_size(self.patch_size, seqs.lengths, self.return_sequences)
-        codes = bool(np.any(seqs.categorical))  # tokens or category codes
+        categorical = tuple(int(j) for j in np.flatnonzero(seqs.categorical))
         return {
             **architecture,
-            "categorical_features": tuple(
-                int(j) for j in np.flatnonzero(seqs.categorical)
-            ),
+            "categorical_features": categorical,
             "n_categories": tuple(int(n) for n in counts),
             "embedding_dims": embedding_dims(counts, self.embedding_dim),
             "input_size": seqs.n_step_features,
             "output_size": encoder.n_outputs_,
             "patch_size": patch_size,
             "conv_layers": _conv_layers(self.conv_layers, patch_size),
-            "pooling": _pooling(self.pooling, patch_size, codes),
+            "pooling": _pooling(self.pooling, patch_size, codes=bool(categorical)),
         }
 
     def _train(self, plan):
@@ -387,13 +385,8 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         self._target_encoder = plan.encoder
         for name, value in plan.encoder.fitted_attributes().items():
             setattr(self, name, value)
-        self.net_ = net
+        self._set_net(net)
         self._set_history(net.history, validate=plan.valid is not None)
-        module = net.get_params_for("module")
-        self.patch_size_ = module["patch_size"]
-        self.conv_layers_ = module.get("conv_layers", 0)
-        self.pooling_ = module["pooling"]
-        self.n_categories_ = np.array(module.get("n_categories", ()), dtype=np.int64)
         if not plan.continuing:  # codes the first fit has no embedding for
             self._unseen_codes = unseen_codes(plan.seqs, plan.seqs.categorical)
         epochs = len(net.history) - plan.n_before
@@ -412,6 +405,17 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
                 ConvergenceWarning,
                 stacklevel=user_stacklevel(),
             )
+
+    def _set_net(self, net):
+        """``net_``, and the fitted attributes that are its module's
+        parameters (``"auto"`` resolved); a file saved before a parameter
+        existed has the module's default."""
+        self.net_ = net
+        module = {**MODULE_DEFAULTS, **net.get_params_for("module")}
+        self.patch_size_ = module["patch_size"]
+        self.conv_layers_ = module["conv_layers"]
+        self.pooling_ = module["pooling"]
+        self.n_categories_ = np.array(module["n_categories"], dtype=np.int64)
 
     def _split(self, dataset, labels, seed):
         """Training and hold-out parts of ``dataset``, stratified by
@@ -508,8 +512,8 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         # a file saved before a parameter existed has the module's default
         fitted = {**MODULE_DEFAULTS, **self.net_.get_params_for("module")}
         wanted = {name: getattr(self, name) for name in ARCHITECTURE}
-        for name in ("patch_size", "conv_layers", "pooling"):
-            if wanted[name] == "auto":  # continues with the fitted value
+        for name, value in wanted.items():
+            if isinstance(value, str) and value == "auto":  # the fitted value
                 wanted[name] = fitted[name]
         mask = categorical_mask(self.categorical_features, seqs, type(self).__name__)
         fitted["categorical_features"] = tuple(fitted["categorical_features"])

@@ -411,9 +411,7 @@ def _rebuild(description, tensors):
         raise ValueError(f"{cls.__name__} has no parameter(s) {unknown}.")
     attributes = _decode(description["attributes"])
     if "conv_layers" not in params:  # saved before the front end existed
-        params["conv_layers"] = attributes["conv_layers_"] = 0
-    if "pooling_" not in attributes:  # saved before pooling="auto" existed
-        attributes["pooling_"] = _decode(description["net"]["module"])["pooling"]
+        params["conv_layers"] = 0
     estimator = _with_attributes(cls(**params), attributes)
 
     saved = description["net"]
@@ -431,7 +429,7 @@ def _rebuild(description, tensors):
         _decode(saved["optimizer"], tensors),
     )
     _check_optimizer_state(net.optimizer_)
-    estimator.net_ = net
+    estimator._set_net(net)  # with the attributes its module's parameters are
     return estimator
 
 
