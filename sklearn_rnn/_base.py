@@ -374,8 +374,8 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             if not plan.continuing:
                 net.initialize()
             net.partial_fit(plan.dataset, epochs=plan.epochs)
+            self._check_not_diverged(net, plan)
         net.train_split = None  # do not keep the hold-out in the model
-        self._check_not_diverged(net.history[plan.n_before :], plan)
         return net
 
     def _commit(self, plan, net):
@@ -572,10 +572,18 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             callbacks.append(("stopping", stopping))
         return callbacks
 
-    def _check_not_diverged(self, history, plan):
-        """Raise DivergenceError when the weights kept trained to a loss far
-        above a constant prediction's: a finite blow-up, which FiniteLoss
-        does not see. ``history``: this fit's epochs."""
+    def _check_not_diverged(self, net, plan):
+        """Raise DivergenceError when the weights kept have a training loss
+        far above a constant prediction's: a finite blow-up, which
+        FiniteLoss does not see.
+
+        The loss recorded for the kept epoch is the mean over that epoch's
+        batches, taken while the weights moved; when it is above the bar,
+        the kept weights' own loss on the training data decides (the first
+        epoch's mean, from random weights, can be high for weights that
+        end it well).
+        """
+        history = net.history[plan.n_before :]
         if not history:
             return
         kept = history[-1]
@@ -584,8 +592,11 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             if not rows:  # the weights this fit started from: checked before
                 return
             kept = rows[0]
-        loss = float(kept["train_loss"])
         constant, what = plan.encoder.constant_loss(plan.y_encoded, plan.weights)
+        loss = float(kept["train_loss"])
+        if loss <= DIVERGENCE_FACTOR * constant:
+            return
+        loss = _loss_on(net, plan.dataset)
         if loss <= DIVERGENCE_FACTOR * constant:
             return
         raise DivergenceError(
@@ -822,6 +833,16 @@ def _positions(offsets, rows):
     counts = ends - starts
     within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
     return np.repeat(starts, counts) + within
+
+
+def _loss_on(net, dataset):
+    """Mean loss of the net's current weights over ``dataset``'s batches."""
+    total, count = 0.0, 0
+    for batch in net.get_iterator(dataset, training=False):
+        n = len(batch[1])
+        total += float(net.validation_step(batch)["loss"]) * n
+        count += n
+    return total / count
 
 
 def _normalise(weights):

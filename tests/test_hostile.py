@@ -221,6 +221,33 @@ def test_finite_blow_up_is_a_divergence_error(fitted, kind, warm):
     assert issubclass(DivergenceError, ValueError)
 
 
+class _HighFirstEpochLoss(Callback):
+    """Records the first epoch's mean training loss as 100: what a first
+    epoch from random weights can average while ending at good weights."""
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == 1:
+            net.history.record("train_loss", 100.0)
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_a_high_mean_loss_of_the_kept_epoch_is_not_a_divergence(kind, early_stopping):
+    """The kept weights' own training loss decides, not the mean over the
+    batches of the epoch that produced them (CardanoSentiment, seed 2,
+    ``conv_layers=2``, kept its first epoch, averaged at twice a constant's
+    loss)."""
+    y = Y_CLASS if kind == "classifier" else Y_REAL
+    est = estimator(
+        kind,
+        max_iter=1,
+        early_stopping=early_stopping,
+        callbacks=[("high_first_loss", _HighFirstEpochLoss())],
+    )
+    fit_quietly(est, X, y)
+    assert est.net_.history[0, "train_loss"] == 100.0
+    assert est.n_iter_ == 1
+
+
 def test_ordinary_short_fits_are_not_called_divergent(kind):
     """The bar is far above where a barely trained network ends."""
     y = Y_CLASS if kind == "classifier" else Y_REAL
