@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Each default against its alternative, on the data sets where the choice
-# matters (benchmarks/accuracy.py with one parameter changed; 3 seeds each).
+# matters (benchmarks/accuracy.py with one parameter changed; 3 seeds each,
+# 10 on the regression sets).
 # The defaults' own row is in `python benchmarks/accuracy.py`'s full table.
 # Usage: bash benchmarks/why_defaults.sh [extra accuracy.py options, e.g. --threads 1]
 set -euo pipefail
@@ -29,6 +30,17 @@ echo "# learning_rate='constant' (default 'adaptive')"
 run --sets GunPoint ArrowHead PickupGestureWiimoteZ --param learning_rate=constant conv_layers=0 pooling=max "$@"
 echo "# learning_rate_init=0.001 (default 0.005)"
 run --sets GunPoint JapaneseVowels --param learning_rate_init=0.001 conv_layers=0 pooling=max "$@"
+echo "# regressor learning_rate_init=0.005 and validation_fraction=0.1 (defaults 0.02, 0.25)"
+run --sets CardanoSentiment Covid3Month --param learning_rate_init=0.005 "$@"
+run --sets CardanoSentiment Covid3Month --param validation_fraction=0.1 "$@"
+echo "# both (the regressor's defaults before)"
+run --sets CardanoSentiment Covid3Month --param learning_rate_init=0.005 validation_fraction=0.1 "$@"
+echo "# scikit-learn's regression check: defaults, the alternatives, pooling='max'"
+python small_regression.py
+python small_regression.py --param learning_rate_init=0.005
+python small_regression.py --param validation_fraction=0.1
+python small_regression.py --param learning_rate_init=0.005 validation_fraction=0.1
+python small_regression.py --param pooling=max
 echo "# regressor early_stopping=False (default True)"
 run --sets CardanoSentiment Covid3Month --param early_stopping=False "$@"
 echo "# regressor pooling='max' (default 'last')"

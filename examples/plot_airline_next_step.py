@@ -54,7 +54,7 @@ print(f"{len(X_train)} training windows of {window} months, {window} targets eac
 # y is a 2-D array, one target per step of each window (the first months of
 # a window are forecast from little history, so the windows are longer
 # than the windowed example's 24 months); ``early_stopping``
-# holds out 10 % of the windows to pick the epoch. For the forecasts the
+# holds out a quarter of the windows to pick the epoch. For the forecasts the
 # network reads the whole series at once: the output at each month of 1959
 # and 1960 is its forecast of the next month, made from the months before.
 model = RNNRegressor(return_sequences=True, early_stopping=True, random_state=0)
@@ -80,8 +80,9 @@ for name, forecast in forecasts.items():
 
 # %%
 # Compare with the MAPE of the windowed example's network, printed on its
-# page: on this one short series the two ways of training forecast about
-# equally well, and both beat the seasonal naive forecast. What one output
+# page. On this one short series neither way of training is reliably
+# better than the other or than the seasonal naive forecast (the printed
+# errors move with ``random_state``). What one output
 # per step changes is the shape of the work: each window trains 36
 # forecasts instead of one, and a single pass over a series forecasts every
 # month of it, which is how a language model is trained and run.

@@ -82,15 +82,8 @@ PARAMETERS = """\
         ``"adaptive"`` (``bash benchmarks/why_defaults.sh``) is 0.929 and
         0.949 on GunPoint, 0.674 and 0.710 on ArrowHead (classifier with
         ``conv_layers=0`` and ``pooling="max"``).
-    learning_rate_init : float, default=0.005
-        Step size of the optimizer. Five times Adam's usual 0.001: small data
-        sets (tens to hundreds of sequences) then reach a good model within
-        the epoch budget, and gradient clipping keeps the larger steps
-        stable. Test accuracy at 0.001 and at 0.005 (``bash
-        benchmarks/why_defaults.sh``; 3 seeds; classifier with
-        ``conv_layers=0`` and ``pooling="max"``): GunPoint 0.922 and 0.949,
-        Japanese Vowels 0.958 and 0.968.
-    alpha : float, default=0.0001
+    learning_rate_init : float, default={learning_rate_init}
+{learning_rate_init_reason}    alpha : float, default=0.0001
         L2 penalty, applied as the optimizer's ``weight_decay`` (decoupled
         for ``"adamw"``).
     momentum : float, default=0.9
@@ -112,9 +105,9 @@ PARAMETERS = """\
         Hold out ``validation_fraction`` of the training data{stratified}
         (at least 2 sequences), stop when its score (``{score}``) stops
         improving and restore the weights of the best epoch.
-{early_stopping_reason}    validation_fraction : float, default=0.1
+{early_stopping_reason}    validation_fraction : float, default={validation_fraction}
         Share of the training data held out when ``early_stopping=True``.
-    n_iter_no_change : int, default=10
+{validation_fraction_reason}    n_iter_no_change : int, default=10
         Epochs without improvement before training stops.
     clip_grad_norm : float or None, default=1.0
         Rescale the gradient when its global L2 norm exceeds this value,

@@ -23,7 +23,7 @@ EXPECTED_FAILED_CHECKS = {
 
 ESTIMATORS = [
     RNNClassifier(hidden_size=8, max_iter=30, random_state=0),
-    RNNRegressor(hidden_size=16, max_iter=100, random_state=0),
+    RNNRegressor(hidden_size=8, max_iter=100, random_state=0),
     SequenceScaler(),
     HiddenStateTransformer(RNNClassifier(hidden_size=4, max_iter=5, random_state=0)),
 ]
