@@ -86,7 +86,7 @@ plt.show()
 # rule on that score instead of the training loss: no improvement by
 # ``tol`` for ``n_iter_no_change`` epochs (with the default
 # ``learning_rate="adaptive"``, each such stall first divides the learning
-# rate by 5, and training stops once it would fall below 1e-6).
+# rate by 5, and training stops at the third stall).
 clf = RNNClassifier(early_stopping=True, random_state=0)
 model = make_pipeline(SequenceScaler(), clf).fit(X_train, y_train)
 best_epoch = int(np.argmax(clf.validation_scores_)) + 1

@@ -16,9 +16,10 @@ class StoppingRule(Callback):
     An epoch counts as a miss when the monitored value did not beat the best
     so far by more than ``tol``. After ``patience`` misses in a row training
     stops, unless ``adaptive``: then the learning rate is divided by
-    ``factor`` and the count starts again, and training stops only once the
-    learning rate would fall below ``min_lr``. The learning rate of each
-    epoch is recorded in the history as ``"lr"``.
+    ``factor`` and the count starts again, and training stops at the stall
+    after ``max_reductions`` divisions, or once the learning rate would
+    fall below ``min_lr``. The learning rate of each epoch is recorded in
+    the history as ``"lr"``.
     """
 
     def __init__(
@@ -29,6 +30,7 @@ class StoppingRule(Callback):
         lower_is_better=True,
         adaptive=False,
         factor=5.0,
+        max_reductions=2,
         min_lr=1e-6,
         sink=print,
     ):
@@ -38,12 +40,14 @@ class StoppingRule(Callback):
         self.lower_is_better = lower_is_better
         self.adaptive = adaptive
         self.factor = factor
+        self.max_reductions = max_reductions
         self.min_lr = min_lr
         self.sink = sink
 
     def on_train_begin(self, net, **kwargs):
         self.stopped_ = False
         self.misses_ = 0
+        self.reductions_ = 0
         self.best_ = math.inf
 
     def on_epoch_end(self, net, **kwargs):
@@ -57,10 +61,12 @@ class StoppingRule(Callback):
             return
         self.misses_ = 0
         lr = groups[0]["lr"] / self.factor
-        if self.adaptive and lr >= self.min_lr:
+        reduce = self.reductions_ < self.max_reductions and lr >= self.min_lr
+        if self.adaptive and reduce:
             # the next epoch's line says so (EpochLog), the epoch it applies to
             for group in groups:
                 group["lr"] /= self.factor
+            self.reductions_ += 1
             return
         self.stopped_ = True
         self.sink(

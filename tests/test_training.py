@@ -319,10 +319,10 @@ def test_stopping_rule_on_training_loss(kind, ragged):
 
 @pytest.mark.parametrize("early_stopping", [False, True])
 def test_adaptive_learning_rate_gives_more_steps(ragged, early_stopping):
-    """The adaptive rate divides the learning rate by 5 at each plateau and
-    stops only when it would fall below 1e-6: a tiny data set whose loss
-    stalls early gets five more rounds of n_iter_no_change epochs, each at
-    a fifth of the previous rate."""
+    """The adaptive rate divides the learning rate by 5 at the first two
+    plateaus and stops at the third: a tiny data set whose loss stalls
+    early gets two more rounds of n_iter_no_change epochs, each at a fifth
+    of the previous rate."""
     X, y, _ = ragged
     est = RNNClassifier(
         **{**FAST, "max_iter": 100},
@@ -336,10 +336,26 @@ def test_adaptive_learning_rate_gives_more_steps(ragged, early_stopping):
         est.fit(X, y)
     assert est.learning_rate == "adaptive"  # the default
     lrs = est.net_.history[:, "lr"]
-    assert est.n_iter_ == len(lrs) == 1 + 2 * 6
-    expected = [0.005] + [0.005 / 5**k for k in range(6) for _ in range(2)]
+    assert est.n_iter_ == len(lrs) == 1 + 2 * 3
+    expected = [0.005] + [0.005 / 5**k for k in range(3) for _ in range(2)]
     np.testing.assert_allclose(lrs, expected)
-    assert min(lrs) >= 1e-6 > min(lrs) / 5
+
+
+def test_adaptive_rate_stops_at_the_floor_first(ragged):
+    """Below 1e-6 the rate is not divided, however few divisions so far:
+    from 4e-6 one division leaves 8e-7, so training stops at the first
+    plateau, as MLP's adaptive rate does."""
+    X, y, _ = ragged
+    est = RNNClassifier(
+        **{**FAST, "max_iter": 100},
+        tol=1e6,
+        n_iter_no_change=2,
+        learning_rate_init=4e-6,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        est.fit(X, y)
+    assert est.net_.history[:, "lr"] == [4e-6] * 3
 
 
 def test_max_iter_reached_warns(ragged):
