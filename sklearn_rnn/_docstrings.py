@@ -51,8 +51,8 @@ PARAMETERS = """\
         many steps as each patch holds. The fitted value is
         ``patch_size_``. Against ``patch_size=1`` (``bash
         benchmarks/why_defaults.sh``), test accuracy on ArrowHead (251
-        steps) rises from 0.383 to 0.710 and a GunPoint fit (150 steps)
-        takes 7 s instead of 52 s, at 0.949 against 0.958.
+        steps) rises from 0.379 to 0.710 and a GunPoint fit (150 steps)
+        takes 2.4 s instead of 14 s, at 0.951 against 0.958.
     conv_layers : int or "auto", default={conv_layers}
         Causal convolution layers in front of the RNN, each with
         ``hidden_size`` channels and a ReLU. The first reads each patch of
@@ -83,7 +83,7 @@ PARAMETERS = """\
         per epoch and a noisy loss, and a constant rate stops them long
         before a good model: test accuracy with ``"constant"`` and
         ``"adaptive"`` (``bash benchmarks/why_defaults.sh``) is 0.929 and
-        0.949 on GunPoint, 0.674 and 0.710 on ArrowHead (classifier with
+        0.951 on GunPoint, 0.674 and 0.710 on ArrowHead (classifier with
         ``conv_layers=0`` and ``pooling="max"``).
     learning_rate_init : float, default={learning_rate_init}
 {learning_rate_init_reason}    alpha : float, default=0.0001
