@@ -91,6 +91,15 @@ SETS = {
 DEFAULT_SEEDS = {"classification": [0, 1, 2], "regression": list(range(10))}
 
 
+def parse_params(items):
+    """``["name=value", ...]`` -> dict, values as Python literals (else strings)."""
+    params = dict(item.split("=", 1) for item in items)
+    for key, value in params.items():
+        with contextlib.suppress(ValueError, SyntaxError):  # else a string
+            params[key] = ast.literal_eval(value)
+    return params
+
+
 def aeon_data_folder():
     spec = importlib.util.find_spec("aeon")
     if spec is None:
@@ -246,10 +255,7 @@ def main():
     if args.threads:
         torch.set_num_threads(args.threads)
     peers = import_peers(args.threads) if args.peers else {}
-    params = dict(item.split("=", 1) for item in args.param)
-    for key, value in params.items():
-        with contextlib.suppress(ValueError, SyntaxError):  # else a string
-            params[key] = ast.literal_eval(value)
+    params = parse_params(args.param)
     warnings.simplefilter("ignore")
     if peers:
         warm_up(peers, {SETS[name][0] for name in args.sets})

@@ -12,11 +12,10 @@ changed.
 """
 
 import argparse
-import ast
-import contextlib
 import warnings
 
 import torch
+from accuracy import parse_params
 from sklearn.preprocessing import scale
 from sklearn.utils.estimator_checks import _regression_dataset
 
@@ -28,10 +27,7 @@ def main():
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--param", nargs="*", default=[], help="name=value")
     args = parser.parse_args()
-    params = dict(item.split("=", 1) for item in args.param)
-    for key, value in params.items():
-        with contextlib.suppress(ValueError, SyntaxError):  # else a string
-            params[key] = ast.literal_eval(value)
+    params = parse_params(args.param)
     torch.set_num_threads(1)
     warnings.simplefilter("ignore")
     X, y = _regression_dataset()

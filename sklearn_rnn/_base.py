@@ -836,7 +836,8 @@ def _positions(offsets, rows):
 
 
 def _loss_on(net, dataset):
-    """Mean loss of the net's current weights over ``dataset``'s batches."""
+    """Loss of the net's current weights on ``dataset``: each batch's loss,
+    weighted by its sequences."""
     total, count = 0.0, 0
     for batch in net.get_iterator(dataset, training=False):
         n = len(batch[1])

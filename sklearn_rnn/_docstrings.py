@@ -77,10 +77,11 @@ PARAMETERS = """\
         (``n_iter_no_change`` epochs without improvement by ``tol``), the
         learning rate is divided by 5 instead, at most twice: training
         stops at the third stall, or once the rate would fall below 1e-6.
-        (MLP divides until then; on ``benchmarks/accuracy.py`` the further
-        divisions changed no test score by more than 0.001 and took about
-        a sixth of the table's fit time.) Small data sets give few optimizer steps
-        per epoch and a noisy loss, and a constant rate stops them long
+        (MLP divides until then; on the sets of ``benchmarks/accuracy.py``
+        the further divisions changed no test score by more than 0.001 and
+        took about a tenth of the fit time: ``python
+        benchmarks/stopping_rule.py``.) Small data sets give few optimizer
+        steps per epoch and a noisy loss, and a constant rate stops them long
         before a good model: test accuracy with ``"constant"`` and
         ``"adaptive"`` (``bash benchmarks/why_defaults.sh``) is 0.929 and
         0.951 on GunPoint, 0.674 and 0.710 on ArrowHead (classifier with
