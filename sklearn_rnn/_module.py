@@ -12,6 +12,8 @@ from torch.nn.utils.rnn import (
     pad_packed_sequence,
 )
 
+from ._bidirectional import padded_bidirectional
+
 #: Recurrent layers by the name of their cell.
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
@@ -154,13 +156,13 @@ class RecurrentNetwork(nn.Module):
         -----
         Sequences of different lengths are packed
         (:func:`~torch.nn.utils.rnn.pack_padded_sequence`) on CUDA, where
-        cuDNN runs packed batches fast, and whenever the RNN is
-        bidirectional (the backward pass must start at each sequence's own
-        last step). A unidirectional RNN on the CPU instead runs over the
-        padded batch and reads each sequence's states at its valid steps:
-        the same numbers, since padding only follows the valid steps, and
-        several times faster, as the CPU backward pass through a packed
-        batch of many distinct lengths is slow.
+        cuDNN runs packed batches fast. On the CPU the RNN instead runs
+        over the padded batch and reads each sequence's states at its valid
+        steps: the same numbers, since padding only follows the valid
+        steps, and several times faster, as the CPU backward pass through a
+        packed batch of many distinct lengths is slow. A bidirectional
+        RNN's backward direction there reads each sequence reversed within
+        its own length (:func:`padded_bidirectional`).
         """
         X, lengths = self._patches(X, lengths.cpu())
         steps, last = self._states(X, lengths)
@@ -202,7 +204,9 @@ class RecurrentNetwork(nn.Module):
         """
         batch, width = X.shape[0], X.shape[1]
         equal = int(lengths.min()) == width
-        if not equal and not (self.rnn.bidirectional or X.is_cuda):
+        if not equal and not X.is_cuda:
+            if self.rnn.bidirectional:
+                return padded_bidirectional(self.rnn, X, lengths)
             steps, _ = self.rnn(X)
             return steps, steps[torch.arange(batch), lengths - 1]
         if equal:

@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 import torch
 from sklearn.utils import check_random_state
-from torch.nn.utils.rnn import pack_padded_sequence
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from sklearn_rnn import RNNClassifier
 from sklearn_rnn._batching import BatchIterator, LengthBucketSampler, SequenceDataset
+from sklearn_rnn._bidirectional import padded_bidirectional
 from sklearn_rnn._module import RecurrentNetwork
 from sklearn_rnn._sequences import as_sequences
 
@@ -95,6 +96,37 @@ def test_padded_gather_equals_packing(cell, num_layers):
         torch.testing.assert_close(module.encode(padded, lengths), hidden[-1])
 
 
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("num_layers", [1, 2])
+def test_padded_bidirectional_equals_packing(cell, num_layers):
+    """On the CPU the backward direction reads each sequence reversed within
+    its length instead of packing: same states, same gradients."""
+    torch.manual_seed(0)
+    module = RecurrentNetwork(
+        3, 2, cell=cell, hidden_size=8, num_layers=num_layers, bidirectional=True
+    )
+    X, _ = ragged(n=12)
+    batch, _ = SequenceDataset(as_sequences(X))[np.arange(12)]
+    padded, lengths = batch["X"], batch["lengths"]
+    packed = pack_padded_sequence(
+        padded, lengths, batch_first=True, enforce_sorted=False
+    )
+    steps, hidden = module.rnn(packed)
+    steps, _ = pad_packed_sequence(steps, batch_first=True)
+    hidden = hidden[0] if isinstance(hidden, tuple) else hidden
+    last = hidden[-2:].transpose(0, 1).reshape(12, -1)
+    expected = torch.autograd.grad(last.sum() + steps.sum(), module.rnn.parameters())
+    ours_steps, ours_last = padded_bidirectional(module.rnn, padded, lengths)
+    valid = torch.arange(padded.shape[1]) < lengths[:, None]
+    ours = ours_last.sum() + ours_steps[valid].sum()
+    torch.testing.assert_close(ours_last, last)
+    torch.testing.assert_close(ours_steps[valid], steps[valid])
+    for got, want in zip(
+        torch.autograd.grad(ours, module.rnn.parameters()), expected, strict=True
+    ):
+        torch.testing.assert_close(got, want)
+
+
 def test_batch_pads_only_to_its_longest():
     X, _ = ragged(n=30)
     seqs = as_sequences(X)
@@ -115,6 +147,7 @@ def test_fit_matches_a_plain_pytorch_loop(solver):
         hidden_size=6,
         pooling="last",
         conv_layers=0,  # the plain module below has no front end
+        bidirectional=False,  # and reads forwards only
         batch_size=8,
         max_iter=3,
         solver=solver,
