@@ -1,6 +1,7 @@
 """Last state against maximum on short sequences, by where the signal is.
 
     python benchmarks/pooling_window.py      # about 3 minutes on 2 cores
+    python benchmarks/pooling_window.py --param bidirectional=False
 
 A synthetic task: 20 steps x 3 standard normal features; the label is the
 sign of feature 1 summed over 5 consecutive steps starting at step 2, 8 or
@@ -20,6 +21,7 @@ import warnings
 
 import numpy as np
 import torch
+from accuracy import parse_params
 from sklearn.pipeline import make_pipeline
 
 from sklearn_rnn import RNNClassifier, SequenceScaler
@@ -37,7 +39,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--starts", type=int, nargs="*", default=[2, 8, 14])
     parser.add_argument("--seeds", type=int, nargs="*", default=[0, 1, 2])
+    parser.add_argument("--param", nargs="*", default=[], help="name=value")
     args = parser.parse_args()
+    params = parse_params(args.param)
     warnings.simplefilter("ignore")
     torch.set_num_threads(1)
     print("signal in steps   pooling  test accuracy, mean (per seed)   fit (s)")
@@ -47,7 +51,7 @@ def main():
         for pooling in ("last", "max"):
             scores, began = [], time.perf_counter()
             for seed in args.seeds:
-                clf = RNNClassifier(pooling=pooling, random_state=seed)
+                clf = RNNClassifier(pooling=pooling, random_state=seed, **params)
                 model = make_pipeline(SequenceScaler(), clf).fit(X, y)
                 scores.append(model.score(X_test, y_test))
             seconds = (time.perf_counter() - began) / len(args.seeds)

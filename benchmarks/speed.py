@@ -82,6 +82,7 @@ def package(device, **params):
         hidden_size=HIDDEN,
         pooling="last",
         conv_layers=0,  # the references have no convolution front end
+        bidirectional=False,  # and read forwards only
         learning_rate_init=LR,
         alpha=0.0,
         clip_grad_norm=None,

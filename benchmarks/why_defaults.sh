@@ -11,6 +11,11 @@ run() { python accuracy.py "$@" | tail -n +2; }
 # convolution front end and pooling="auto" existed, so they run with
 # conv_layers=0 pooling=max (then the default's row is
 # `accuracy.py --param conv_layers=0 pooling=max`).
+echo "# classifier bidirectional=False (default 'auto': both ways for one output per sequence)"
+run --sets GunPoint ArrowHead OSULeaf Trace ItalyPowerDemand PickupGestureWiimoteZ ACSF1 BasicMotions JapaneseVowels --param bidirectional=False "$@"
+echo "# regressor bidirectional=True (default False) and scikit-learn's regression check with it"
+run --sets CardanoSentiment Covid3Month --param bidirectional=True "$@"
+python small_regression.py --param bidirectional=True
 echo "# classifier conv_layers=0 (default 'auto': 2 when read in patches)"
 run --sets GunPoint ArrowHead OSULeaf Trace PickupGestureWiimoteZ ACSF1 BasicMotions --param conv_layers=0 "$@"
 echo "# classifier conv_layers=1 and 3 (default 'auto': 2 when read in patches)"

@@ -35,7 +35,8 @@ print(f"speakers: {np.unique(y_train)}")
 # --------------
 # :class:`~sklearn_rnn.SequenceScaler` standardises each of the 12 features
 # over all time steps; :class:`~sklearn_rnn.RNNClassifier` is a GRU with 64
-# units by default. Training stops when the training loss stops improving.
+# units by default, reading each sequence both ways. Training stops when the
+# training loss stops improving.
 model = make_pipeline(SequenceScaler(), RNNClassifier(random_state=0))
 model.fit(X_train, y_train)
 clf = model[-1]

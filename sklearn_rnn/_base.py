@@ -104,7 +104,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         "cell": [StrOptions(set(CELLS))],
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
-        "bidirectional": ["boolean"],
+        "bidirectional": ["boolean", StrOptions({"auto"})],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "pooling": [StrOptions(set(POOLINGS) | {"auto"})],
         "patch_size": [
@@ -340,6 +340,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             "patch_size": patch_size,
             "conv_layers": _conv_layers(self.conv_layers, patch_size),
             "pooling": _pooling(self.pooling, patch_size, codes=bool(categorical)),
+            "bidirectional": _bidirectional(self.bidirectional, self.return_sequences),
         }
 
     def _train(self, plan):
@@ -415,6 +416,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         self.patch_size_ = module["patch_size"]
         self.conv_layers_ = module["conv_layers"]
         self.pooling_ = module["pooling"]
+        self.bidirectional_ = module["bidirectional"]
         self.n_categories_ = np.array(module["n_categories"], dtype=np.int64)
 
     def _split(self, dataset, labels, seed):
@@ -804,6 +806,15 @@ def _pooling(pooling, patch_size, codes=False):
     if pooling != "auto":
         return pooling
     return "last" if patch_size == 1 and not codes else "max"
+
+
+def _bidirectional(bidirectional, step_outputs=False):
+    """Whether the module reads both ways. ``"auto"``: both ways for one
+    output per sequence, forwards only for one output per step
+    (``step_outputs``), so that step t's output depends on steps 0 to t."""
+    if bidirectional != "auto":
+        return bidirectional
+    return not step_outputs
 
 
 def _sequence_weights(sample_weight, seqs):

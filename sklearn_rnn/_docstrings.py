@@ -28,10 +28,13 @@ PARAMETERS = """\
         cross-validation, e.g. ``GridSearchCV(est, {{"hidden_size": [16, 64]}})``.
     num_layers : int, default=1
         Stacked recurrent layers.
-    bidirectional : bool, default=False
+    bidirectional : bool or "auto", default={bidirectional}
         Also read each sequence backwards; the head then sees the last state
-        of both directions.
-    dropout : float, default=0.0
+        of both directions (or pools both directions' states). ``"auto"``
+        reads both ways for one output per sequence and forwards only with
+        ``return_sequences=True``, so that a per-step output depends on the
+        steps up to it only (the fitted value is ``bidirectional_``).
+{bidirectional_reason}    dropout : float, default=0.0
         Dropout between stacked layers and before the output head.
     pooling : {{"last", "mean", "max", "auto"}}, default={pooling}
         How the head reads a sequence: the state of the top layer after the
@@ -50,9 +53,10 @@ PARAMETERS = """\
         for 64, 8 for 251, 19 for 1460, so the RNN runs about four times as
         many steps as each patch holds. The fitted value is
         ``patch_size_``. Against ``patch_size=1`` (``bash
-        benchmarks/why_defaults.sh``), test accuracy on ArrowHead (251
-        steps) rises from 0.379 to 0.710 and a GunPoint fit (150 steps)
-        takes 2.4 s instead of 14 s, at 0.951 against 0.958.
+        benchmarks/why_defaults.sh``; without the front end), test
+        accuracy on ArrowHead (251 steps) rises from 0.539 to 0.697 and a
+        GunPoint fit (150 steps) takes 2.5 s instead of 14.7 s, at 0.978
+        against 0.960.
     conv_layers : int or "auto", default={conv_layers}
         Causal convolution layers in front of the RNN, each with
         ``hidden_size`` channels and a ReLU. The first reads each patch of
@@ -83,8 +87,8 @@ PARAMETERS = """\
         benchmarks/stopping_rule.py``.) Small data sets give few optimizer
         steps per epoch and a noisy loss, and a constant rate stops them long
         before a good model: test accuracy with ``"constant"`` and
-        ``"adaptive"`` (``bash benchmarks/why_defaults.sh``) is 0.929 and
-        0.951 on GunPoint, 0.674 and 0.710 on ArrowHead (classifier with
+        ``"adaptive"`` (``bash benchmarks/why_defaults.sh``) is 0.978 both
+        on GunPoint, 0.598 and 0.697 on ArrowHead (classifier with
         ``conv_layers=0`` and ``pooling="max"``).
     learning_rate_init : float, default={learning_rate_init}
 {learning_rate_init_reason}    alpha : float, default=0.0001
@@ -193,6 +197,9 @@ ATTRIBUTES = """\
         Convolution layers in front of the RNN (``conv_layers``, resolved).
     pooling_ : str
         How the head reads each sequence (``pooling``, resolved).
+    bidirectional_ : bool
+        Whether the RNN reads each sequence both ways (``bidirectional``,
+        resolved).
     n_outputs_ : int
         Outputs of the network's linear head.
     n_iter_ : int

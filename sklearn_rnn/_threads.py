@@ -6,7 +6,7 @@ Measured on a 2-core machine (``python benchmarks/threads.py``): a default
 fit is faster on one thread than on two (the network's matrices are small),
 and when another process keeps one core busy, two threads make the same fit
 3-4 times slower while one thread loses under 10 % (OpenMP threads wait
-for a core that is not free). Larger networks gain up to 1.7 times from two
+for a core that is not free). Larger networks gain up to 1.9 times from two
 threads on an idle machine.
 
 A thread count the user chose is kept: one set with

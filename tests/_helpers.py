@@ -14,11 +14,17 @@ from sklearn_rnn import RNNClassifier, RNNRegressor
 
 N_FEATURES = 2
 
+
 #: Fast, small settings shared by most fits. On the CPU, so that the same
 #: random_state gives bit-identical results (the contract promises that on
 #: the CPU only) even on a machine with a GPU; GPU tests name their device.
 #: Step by step (patch_size=1), so that the tiny sequences here are not cut
 #: into patches; tests/test_patching.py covers patches.
+def state_width(model):
+    """Width of a fitted model's hidden state: both directions side by side."""
+    return model.hidden_size * (2 if model.bidirectional_ else 1)
+
+
 FAST = dict(
     hidden_size=6,
     max_iter=5,

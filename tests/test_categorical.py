@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from _helpers import state_width
 from sklearn.pipeline import make_pipeline
 
 from sklearn_rnn import RNNClassifier, RNNRegressor, SequenceScaler, load
@@ -293,7 +294,7 @@ def test_hidden_states_and_attributions(fitted):
     pytest.importorskip("captum")
     X, _ = _data(n=6, seed=9)
     states = hidden_states(fitted, X, all_steps=True)
-    assert [s.shape for s in states] == [(len(x), 16) for x in X]
+    assert [s.shape for s in states] == [(len(x), state_width(fitted)) for x in X]
     for method in ("integrated_gradients", "occlusion"):
         attributions = attribute(fitted, X, method=method)
         assert [a.shape for a in attributions] == [x.shape for x in X]

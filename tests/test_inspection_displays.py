@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from _helpers import FAST, estimator, fit_quietly, to_multiindex
+from _helpers import FAST, estimator, fit_quietly, state_width, to_multiindex
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -266,5 +266,5 @@ def test_inspection_imports_and_works_without_matplotlib_and_captum(
     transformer = inspection.HiddenStateTransformer(copy.deepcopy(fitted_clf))
     assert fit_quietly(transformer, X, ragged[1]).transform(X).shape == (
         len(X),
-        FAST["hidden_size"],
+        state_width(fitted_clf),
     )

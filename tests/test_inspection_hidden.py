@@ -5,10 +5,12 @@ import pandas as pd
 import pytest
 from _helpers import (
     DEVICES,
+    FAST,
     estimator,
     fit_quietly,
     make_ragged,
     scramble_rows,
+    state_width,
     to_multiindex,
 )
 from sklearn.exceptions import NotFittedError
@@ -40,20 +42,16 @@ def config_model(request):
     return fit_quietly(est, X, y)
 
 
-def _width(est):
-    return est.hidden_size * (2 if est.bidirectional else 1)
-
-
 def test_a_sequence_has_the_same_states_alone_and_in_a_ragged_batch(config_model):
     X, _, _ = DATA
     est = config_model
     last = hidden_states(est, X)
     steps = hidden_states(est, X, all_steps=True)
-    assert last.shape == (len(X), _width(est))
+    assert last.shape == (len(X), state_width(est))
     assert last.dtype == np.float32
     assert isinstance(steps, list)
     for i, x in enumerate(X):
-        assert steps[i].shape == (len(x), _width(est))
+        assert steps[i].shape == (len(x), state_width(est))
         np.testing.assert_allclose(hidden_states(est, [x])[0], last[i], **TOL)
         alone = hidden_states(est, [x], all_steps=True)[0]
         np.testing.assert_allclose(alone, steps[i], **TOL)
@@ -68,10 +66,11 @@ def test_longer_neighbours_do_not_change_the_states(config_model):
     np.testing.assert_allclose(mixed, hidden_states(est, X), **TOL)
 
 
-def test_last_step_state_is_the_last_state_when_unidirectional(fitted_clf, ragged):
-    X, _, _ = ragged
-    steps = hidden_states(fitted_clf, X, all_steps=True)
-    last = hidden_states(fitted_clf, X)
+def test_last_step_state_is_the_last_state_when_unidirectional(ragged):
+    X, y, _ = ragged
+    forwards = fit_quietly(RNNClassifier(**FAST, bidirectional=False), X, y)
+    steps = hidden_states(forwards, X, all_steps=True)
+    last = hidden_states(forwards, X)
     np.testing.assert_allclose(np.stack([s[-1] for s in steps]), last, **TOL)
 
 
@@ -94,17 +93,21 @@ def test_equal_length_input_gives_arrays(fitted_clf, equal):
     n, t, _ = X.shape
     steps = hidden_states(fitted_clf, X, all_steps=True)
     assert isinstance(steps, np.ndarray)
-    assert steps.shape == (n, t, fitted_clf.hidden_size)
-    assert hidden_states(fitted_clf, X).shape == (n, fitted_clf.hidden_size)
+    assert steps.shape == (n, t, state_width(fitted_clf))
+    last = hidden_states(fitted_clf, X)
+    assert last.shape == (n, state_width(fitted_clf))
     # the same sequences as a list of arrays: the same states
-    np.testing.assert_allclose(hidden_states(fitted_clf, list(X)), steps[:, -1], **TOL)
+    np.testing.assert_allclose(hidden_states(fitted_clf, list(X)), last, **TOL)
+    listed = hidden_states(fitted_clf, list(X), all_steps=True)
+    np.testing.assert_allclose(np.stack(listed), steps, **TOL)
 
 
 def test_two_dimensional_input(fitted_clf_2d, equal):
     X = equal[0][:, :, 0]
     steps = hidden_states(fitted_clf_2d, X, all_steps=True)
-    assert steps.shape == (*X.shape, fitted_clf_2d.hidden_size)
-    assert hidden_states(fitted_clf_2d, X).shape == (len(X), fitted_clf_2d.hidden_size)
+    width = state_width(fitted_clf_2d)
+    assert steps.shape == (*X.shape, width)
+    assert hidden_states(fitted_clf_2d, X).shape == (len(X), width)
 
 
 @pytest.mark.filterwarnings("ignore:X has feature names")

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from _helpers import FAST, fit_quietly, make_ragged, to_multiindex
+from _helpers import FAST, fit_quietly, make_ragged, state_width, to_multiindex
 from sklearn.base import clone
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.model_selection import GridSearchCV
@@ -30,7 +30,8 @@ def test_pipeline_with_logistic_regression_learns_the_task():
     # the classes are shifted by +-1: the hidden states separate them
     assert pipe.score(X, y) > 0.9
     features = pipe[:-1].transform(X)
-    assert features.shape == (len(X), FAST["hidden_size"])
+    assert features.shape == (len(X), state_width(pipe[1].estimator_))
+    assert features.shape[1] == 2 * FAST["hidden_size"]  # both directions
     assert features.dtype == np.float32
 
 
@@ -84,7 +85,7 @@ def test_grid_search_over_the_network_parameters():
     assert len(search.cv_results_["params"]) == 2
     best = search.best_params_["hiddenstatetransformer__estimator__hidden_size"]
     width = search.best_estimator_[:-1].transform(X).shape[1]
-    assert width == best
+    assert width == 2 * best  # both directions (the classifier's "auto")
 
 
 def test_feature_names_out():
@@ -105,7 +106,8 @@ def test_pandas_output_on_a_multiindex_frame_is_indexed_by_sample():
     assert isinstance(out, pd.DataFrame)
     assert out.index.tolist() == list(range(len(X)))
     assert out.index.name == "sample"
-    assert out.columns.tolist() == [f"hidden{i}" for i in range(FAST["hidden_size"])]
+    width = state_width(transformer.estimator_)
+    assert out.columns.tolist() == [f"hidden{i}" for i in range(width)]
     assert transformer.feature_names_in_.tolist() == ["a", "b"]
     # the input features are checked against those seen in fit
     transformer.get_feature_names_out(["a", "b"])

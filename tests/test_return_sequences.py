@@ -151,6 +151,26 @@ def test_unidirectional_output_is_causal(tagger):
     assert not np.allclose(after[6:], before[6:])
 
 
+def test_auto_reads_forwards_for_steps_and_both_ways_for_sequences(tmp_path):
+    """The classifier's default: causal per-step outputs, bidirectional
+    whole-sequence ones; the regressor reads forwards unless told."""
+    assert RNNClassifier().bidirectional == "auto"
+    tagger = clf(max_iter=2).fit(X, TAGS)
+    assert tagger.bidirectional_ is False
+    assert not tagger.net_.module_.rnn.bidirectional
+    labels = [int(t[-1]) for t in TAGS]
+    whole = RNNClassifier(**{**FAST, "max_iter": 2}).fit(X, labels)
+    assert whole.bidirectional_ is True
+    assert whole.net_.module_.rnn.bidirectional
+    assert (
+        RNNRegressor(**{**FAST, "max_iter": 2}).fit(X, labels).bidirectional_ is False
+    )
+    both = RNNRegressor(**{**FAST, "max_iter": 2}, bidirectional="auto")
+    assert both.fit(X, np.array(labels, float)).bidirectional_ is True
+    whole.save(tmp_path / "model")
+    assert load(tmp_path / "model").bidirectional_ is True
+
+
 def test_bidirectional_reads_the_future():
     model = clf(bidirectional=True, max_iter=5).fit(X, TAGS)
     x = X[LONGEST].copy()

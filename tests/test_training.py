@@ -551,7 +551,7 @@ CHANGES = {
     "cell": "lstm",
     "hidden_size": 8,
     "num_layers": 2,
-    "bidirectional": True,
+    "bidirectional": False,  # the classifier's "auto" reads both ways
     "dropout": 0.5,
     "pooling": "mean",
     "patch_size": 2,

@@ -69,10 +69,12 @@ def hidden_states(estimator, X, *, all_steps=False):
     >>> X = [rng.normal(size=(n, 2)) for n in (4, 7, 5, 6)]
     >>> clf = RNNClassifier(hidden_size=3, max_iter=2, random_state=0)
     >>> clf = clf.fit(X, [0, 1, 0, 1])
+    >>> clf.bidirectional_  # "auto": both ways, 3 units each
+    True
     >>> hidden_states(clf, X).shape
-    (4, 3)
+    (4, 6)
     >>> [s.shape for s in hidden_states(clf, X, all_steps=True)]
-    [(4, 3), (7, 3), (5, 3), (6, 3)]
+    [(4, 6), (7, 6), (5, 6), (6, 6)]
     """
     rnn, seqs = rnn_sequences(estimator, X, "hidden_states")
     net = rnn.net_

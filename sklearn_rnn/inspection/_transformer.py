@@ -75,8 +75,9 @@ class HiddenStateTransformer(MetaEstimatorMixin, TransformerMixin, BaseEstimator
     ... )
     >>> model.fit(X, y).predict(X[:3]).shape
     (3,)
-    >>> model[1].get_feature_names_out()
-    array(['hidden0', 'hidden1', 'hidden2', 'hidden3'], dtype=object)
+    >>> model[1].get_feature_names_out()  # 4 units in each direction
+    array(['hidden0', 'hidden1', 'hidden2', 'hidden3', 'hidden4', 'hidden5',
+           'hidden6', 'hidden7'], dtype=object)
     """
 
     _parameter_constraints: dict = {"estimator": [BaseRNN]}
