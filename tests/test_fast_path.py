@@ -78,18 +78,32 @@ def test_length_buckets_pad_less_than_random_batches():
     np.testing.assert_array_equal(np.sort(np.concatenate(buckets)), np.arange(2000))
 
 
-@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
-@pytest.mark.parametrize("num_layers", [1, 2])
-def test_padded_gather_equals_packing(cell, num_layers):
-    """On the CPU a unidirectional RNN reads padded batches; packing agrees."""
+def _packed_batch(cell, num_layers, bidirectional=False):
+    """A small network, a padded ragged batch of 12, its lengths and the
+    batch packed."""
     torch.manual_seed(0)
-    module = RecurrentNetwork(3, 2, cell=cell, hidden_size=8, num_layers=num_layers)
+    module = RecurrentNetwork(
+        3,
+        2,
+        cell=cell,
+        hidden_size=8,
+        num_layers=num_layers,
+        bidirectional=bidirectional,
+    )
     X, _ = ragged(n=12)
     batch, _ = SequenceDataset(as_sequences(X))[np.arange(12)]
     padded, lengths = batch["X"], batch["lengths"]
     packed = pack_padded_sequence(
         padded, lengths, batch_first=True, enforce_sorted=False
     )
+    return module, padded, lengths, packed
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("num_layers", [1, 2])
+def test_padded_gather_equals_packing(cell, num_layers):
+    """On the CPU a unidirectional RNN reads padded batches; packing agrees."""
+    module, padded, lengths, packed = _packed_batch(cell, num_layers)
     _, hidden = module.rnn(packed)
     hidden = hidden[0] if isinstance(hidden, tuple) else hidden
     with torch.no_grad():
@@ -101,16 +115,7 @@ def test_padded_gather_equals_packing(cell, num_layers):
 def test_padded_bidirectional_equals_packing(cell, num_layers):
     """On the CPU the backward direction reads each sequence reversed within
     its length instead of packing: same states, same gradients."""
-    torch.manual_seed(0)
-    module = RecurrentNetwork(
-        3, 2, cell=cell, hidden_size=8, num_layers=num_layers, bidirectional=True
-    )
-    X, _ = ragged(n=12)
-    batch, _ = SequenceDataset(as_sequences(X))[np.arange(12)]
-    padded, lengths = batch["X"], batch["lengths"]
-    packed = pack_padded_sequence(
-        padded, lengths, batch_first=True, enforce_sorted=False
-    )
+    module, padded, lengths, packed = _packed_batch(cell, num_layers, True)
     steps, hidden = module.rnn(packed)
     steps, _ = pad_packed_sequence(steps, batch_first=True)
     hidden = hidden[0] if isinstance(hidden, tuple) else hidden
