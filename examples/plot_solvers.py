@@ -17,8 +17,9 @@ learning-rate pairs trains for a fixed 40 epochs at a constant rate.
 # --------------
 # SGD with momentum 0.9, RMSprop and Adam, each at the learning rates 0.001,
 # 0.01 and 0.1, with every other setting at its default (a GRU with 64
-# units reading both ways). ``learning_rate="constant"`` and ``n_iter_no_change=40`` switch
-# the schedule and the stopping rule off, so that all curves have 40 epochs.
+# units reading both ways). ``learning_rate="constant"`` and
+# ``n_iter_no_change=40`` switch the schedule and the stopping rule off, so
+# that all curves have 40 epochs.
 import warnings
 
 import matplotlib.pyplot as plt
