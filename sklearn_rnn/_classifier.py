@@ -57,9 +57,9 @@ _PARAMETERS = _docstrings.PARAMETERS.format(
         is the one after the first step, so the head also sees how a
         sequence began: on a synthetic task whose label is in steps 2-6 of
         20 (``python benchmarks/pooling_window.py``) the last state reads
-        0.854 both ways and 0.812 forwards only. Where the class is a short
-        window in a long noisy sequence, reading forwards only can do
-        better; compare both by cross-validation.
+        0.854 both ways and 0.812 forwards only. Both ways is not better on
+        every task; compare the two by cross-validation
+        (``GridSearchCV(clf, {"bidirectional": [True, False]})``).
 """,
     pooling_reason="""\
         ``"auto"`` is ``"max"`` when the RNN reads patches or categorical
