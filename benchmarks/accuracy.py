@@ -1,11 +1,12 @@
 """Accuracy of the default pipeline on public data sets, published splits.
 
-The data come from the ``.ts`` files that aeon ships and, for Trace, the
-copy that tslearn ships; both are benchmark-only extras. Neither is imported
-(their dependencies are not needed) except aeon for ``--peers``, which then
-needs numba and deprecated too::
+The data come from the ``.ts`` files that aeon ships, for PLAID (long,
+variable-length) and Tecator (spectra, regression) those that sktime ships,
+and for Trace the copy that tslearn ships; all are benchmark-only extras.
+None is imported (their dependencies are not needed) except aeon for
+``--peers``, which then needs numba and deprecated too::
 
-    pip install --no-deps aeon==1.6.0 tslearn==0.10.0
+    pip install --no-deps aeon==1.6.0 tslearn==0.10.0 sktime==1.2.0
     pip install numba deprecated                  # only for --peers
     python benchmarks/accuracy.py                 # all sets, 3 or 10 seeds
     python benchmarks/accuracy.py --sets GunPoint --seeds 0
@@ -82,9 +83,14 @@ SETS = {
     "ACSF1": ("classification", (0.640, 0.886, 0.920, None)),
     "BasicMotions": ("classification", (None, None, 1.000, None)),
     "JapaneseVowels": ("classification", (0.949, None, 0.992, None)),
+    "PLAID": ("classification", (None, None, None, None)),
     "Covid3Month": ("regression", (None, 0.0389, 0.0548, 0.0436)),
     "CardanoSentiment": ("regression", (None, 0.2984, 0.3790, 0.3023)),
+    "Tecator": ("regression", (None, None, None, None)),
 }
+
+#: sets read from sktime's data folder instead of aeon's
+SKTIME_SETS = {"PLAID", "Tecator"}
 
 #: random states by task, unless --seeds: regression fits are cheap, and
 #: its small noisy sets need more seeds to tell defaults apart
@@ -100,10 +106,13 @@ def parse_params(items):
     return params
 
 
-def aeon_data_folder():
-    spec = importlib.util.find_spec("aeon")
+def data_folder(package, version):
+    """The ``datasets/data`` folder of ``package`` (aeon or sktime)."""
+    spec = importlib.util.find_spec(package)
     if spec is None:
-        raise SystemExit("aeon is not installed: pip install --no-deps aeon==1.6.0")
+        raise SystemExit(
+            f"{package} is not installed: pip install --no-deps {package}=={version}"
+        )
     return Path(spec.submodule_search_locations[0]) / "datasets" / "data"
 
 
@@ -119,7 +128,10 @@ def tslearn_trace():
 def load(name, task):
     if name == "Trace":
         return tslearn_trace()
-    folder = aeon_data_folder() / name
+    if name in SKTIME_SETS:
+        folder = data_folder("sktime", "1.2.0") / name
+    else:
+        folder = data_folder("aeon", "1.6.0") / name
     X_train, y_train = read_ts(folder / f"{name}_TRAIN.ts")
     X_test, y_test = read_ts(folder / f"{name}_TEST.ts")
     if task == "regression":

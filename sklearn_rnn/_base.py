@@ -53,6 +53,7 @@ from ._categorical import (
     unseen_codes,
 )
 from ._device import resolve_device
+from ._differences import difference_scales, resolve_differences
 from ._memory import check_network_size, memory_checked
 from ._module import (
     ARCHITECTURE,
@@ -115,6 +116,10 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             Interval(Integral, 0, None, closed="left"),
             StrOptions({"auto"}),
         ],
+        "differences": [
+            Interval(Integral, 0, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "solver": [StrOptions(set(SOLVERS))],
         "learning_rate": [StrOptions({"constant", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
@@ -153,6 +158,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         pooling,
         patch_size,
         conv_layers,
+        differences,
         solver,
         learning_rate,
         learning_rate_init,
@@ -183,6 +189,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         self.pooling = pooling
         self.patch_size = patch_size
         self.conv_layers = conv_layers
+        self.differences = differences
         self.solver = solver
         self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
@@ -330,6 +337,9 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         counts = n_categories(seqs, seqs.categorical)
         patch_size = _patch_size(self.patch_size, seqs.lengths, self.return_sequences)
         categorical = tuple(int(j) for j in np.flatnonzero(seqs.categorical))
+        differences = resolve_differences(self.differences, self.return_sequences)
+        if len(categorical) == seqs.n_step_features:  # no numeric feature
+            differences = 0
         return {
             **architecture,
             "categorical_features": categorical,
@@ -339,6 +349,8 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             "output_size": encoder.n_outputs_,
             "patch_size": patch_size,
             "conv_layers": _conv_layers(self.conv_layers, patch_size),
+            "differences": differences,
+            "difference_scales": difference_scales(seqs, differences),
             "pooling": _pooling(self.pooling, patch_size, codes=bool(categorical)),
             "bidirectional": _bidirectional(self.bidirectional, self.return_sequences),
         }
@@ -415,6 +427,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         module = {**MODULE_DEFAULTS, **net.get_params_for("module")}
         self.patch_size_ = module["patch_size"]
         self.conv_layers_ = module["conv_layers"]
+        self.differences_ = module["differences"]
         self.pooling_ = module["pooling"]
         self.bidirectional_ = module["bidirectional"]
         self.n_categories_ = np.array(module["n_categories"], dtype=np.int64)

@@ -72,7 +72,19 @@ PARAMETERS = """\
         blurs which step a token or code was at). Attributions of a model
         with a front end spread over each window; ``conv_layers=0`` gives
         them step by step. The fitted value is ``conv_layers_``.
-{conv_layers_reason}    solver : {{"adam", "adamw", "sgd", "rmsprop"}}, default="adam"
+{conv_layers_reason}    differences : int or "auto", default={differences}
+        Orders of differences of each numeric step feature that the RNN
+        reads beside the feature: with 1, step t also reads
+        ``x_t - x_{{t-1}}``, divided by the root mean square of those
+        differences in the training data, so that a small change between
+        neighbouring steps (a slope, a bend of a spectrum) gets an input as
+        large as the levels; with 2 also the differences of those, and so
+        on. They are zero at a sequence's first steps and at padded steps
+        and read only the steps up to t, so padding never reaches a result
+        and per-step outputs stay causal. ``"auto"``: 1 for one output per
+        sequence, 0 with ``return_sequences=True``. Categorical features
+        are not differenced. The fitted value is ``differences_``.
+{differences_reason}    solver : {{"adam", "adamw", "sgd", "rmsprop"}}, default="adam"
         Optimizer. ``"sgd"`` uses ``momentum``.
     learning_rate : {{"constant", "adaptive"}}, default="adaptive"
         Learning-rate schedule, after MLPClassifier's, for every solver.
@@ -195,6 +207,8 @@ ATTRIBUTES = """\
         Time steps per RNN input (``patch_size``, resolved).
     conv_layers_ : int
         Convolution layers in front of the RNN (``conv_layers``, resolved).
+    differences_ : int
+        Orders of differences the RNN reads (``differences``, resolved).
     pooling_ : str
         How the head reads each sequence (``pooling``, resolved).
     bidirectional_ : bool

@@ -23,7 +23,9 @@ def check_network_size(module):
     patch_size = module["patch_size"]
     per_layer = directions * _GATES[module["cell"]] * size  # units of every gate
     dims = module.get("embedding_dims", ())
-    width = module["input_size"] - len(dims) + sum(dims)  # the embedded codes
+    numeric = module["input_size"] - len(dims)
+    # the numeric features and their differences, then the embedded codes
+    width = numeric * (1 + module.get("differences", 0)) + sum(dims)
     tables = sum(
         (n + 2) * d for n, d in zip(module.get("n_categories", ()), dims, strict=True)
     )

@@ -32,6 +32,7 @@ ARCHITECTURE = (
     "pooling",
     "patch_size",
     "conv_layers",
+    "differences",
     "return_sequences",
 )
 
@@ -88,6 +89,13 @@ class RecurrentNetwork(nn.Module):
     conv_layers : int
         Causal convolution layers in front of the RNN (:class:`ConvFrontEnd`),
         with ``hidden_size`` channels; 0 reads each patch as one linear input.
+    differences : int
+        Orders of differences of the numeric step features read beside them
+        (see :class:`StepInputs`).
+    difference_scales : tuple of float
+        Root mean square of each order's differences of each numeric
+        feature in the training data (order after order), which divides
+        them; empty for ``differences=0``.
     return_sequences : bool
         Put the head on the top layer's state at every valid step instead of
         on one pooled vector: the output is then one row per valid step,
@@ -112,6 +120,8 @@ class RecurrentNetwork(nn.Module):
         pooling="last",
         patch_size=1,
         conv_layers=0,
+        differences=0,
+        difference_scales=(),
         return_sequences=False,
         categorical_features=(),
         n_categories=(),
@@ -121,7 +131,12 @@ class RecurrentNetwork(nn.Module):
         self.patch_size = patch_size
         self.return_sequences = return_sequences
         self.inputs = StepInputs(
-            input_size, categorical_features, n_categories, embedding_dims
+            input_size,
+            categorical_features,
+            n_categories,
+            embedding_dims,
+            differences,
+            difference_scales,
         )
         self.front = None
         rnn_inputs = self.inputs.output_size * patch_size
@@ -182,7 +197,7 @@ class RecurrentNetwork(nn.Module):
     def _patches(self, X, lengths):
         """X as the RNN reads it (embedded codes, patches of ``patch_size``
         steps), and lengths in patches."""
-        if self.inputs.categorical:
+        if self.inputs.categorical or self.inputs.differences:
             X = self.inputs(X, lengths)
         if self.front is not None:
             return self.front(X, lengths)
@@ -305,7 +320,17 @@ class RecurrentNetwork(nn.Module):
 
 class StepInputs(nn.Module):
     """Each time step's features as the RNN reads them: the numeric features
-    as they are, then a learned embedding of each categorical feature.
+    as they are, then their differences (if asked for), then a learned
+    embedding of each categorical feature.
+
+    With ``differences`` k, the RNN also reads the first to k-th
+    differences of each numeric feature, ``x_t - x_{t-1}`` and so on, each
+    divided by its root mean square over the training data
+    (``difference_scales``), so that a small change between neighbouring
+    steps gets an input of the size the levels have. They are zero at the
+    first k steps of a sequence (for order k) and at padded steps, and step
+    t's depend on steps up to t only: padding invariance and causality
+    stay.
 
     A categorical feature holds codes 0 to ``n - 1`` (floats of integer
     value, as X is float). Its embedding table has ``n + 1`` rows: row 0 is
@@ -327,10 +352,21 @@ class StepInputs(nn.Module):
         Known codes of each.
     embedding_dims : tuple of int
         Embedding size of each.
+    differences : int
+        Orders of differences of the numeric features read beside them.
+    difference_scales : tuple of float
+        What divides each difference column: ``differences`` times the
+        number of numeric features, order after order.
     """
 
     def __init__(
-        self, input_size, categorical_features=(), n_categories=(), embedding_dims=()
+        self,
+        input_size,
+        categorical_features=(),
+        n_categories=(),
+        embedding_dims=(),
+        differences=0,
+        difference_scales=(),
     ):
         super().__init__()
         self.categorical = tuple(int(j) for j in categorical_features)
@@ -338,12 +374,23 @@ class StepInputs(nn.Module):
         self.input_size = int(input_size)
         numeric = [j for j in range(input_size) if j not in self.categorical]
         self.numeric = tuple(numeric)
+        self.differences = int(differences) if numeric else 0
+        self.difference_scales = tuple(float(v) for v in difference_scales)
+        scales = torch.as_tensor(self.difference_scales, dtype=torch.float64)
+        if len(scales) != self.differences * len(numeric):
+            raise ValueError(
+                f"difference_scales holds {len(scales)} values; "
+                f"{self.differences} orders of {len(numeric)} numeric "
+                f"features need {self.differences * len(numeric)}."
+            )
+        if self.differences:  # a state_dict entry only where there are any
+            self.register_buffer("inverse_scales", (1.0 / scales).to(torch.float32))
         self.embeddings = nn.ModuleList(
             nn.Embedding(n + 1, int(dim), padding_idx=0)
             for n, dim in zip(self.n_categories, embedding_dims, strict=True)
         )
         #: the step feature each output column comes from
-        self.feature_of_column = numeric + [
+        self.feature_of_column = numeric * (1 + self.differences) + [
             j
             for j, dim in zip(self.categorical, embedding_dims, strict=True)
             for _ in range(int(dim))
@@ -362,6 +409,10 @@ class StepInputs(nn.Module):
         if self.numeric:
             numeric = torch.tensor(self.numeric, device=X.device)
             parts.append(X.index_select(2, numeric))
+        if self.differences:
+            parts.append(
+                differenced(parts[0], valid, self.differences, self.inverse_scales)
+            )
         for j, n, table in zip(
             self.categorical, self.n_categories, self.embeddings, strict=True
         ):
@@ -378,6 +429,20 @@ class StepInputs(nn.Module):
             average = table.weight[1:].mean(dim=0)
             vectors = torch.where(unknown[..., None], average, vectors)
         return vectors
+
+
+def differenced(numeric, valid, orders, inverse_scales):
+    """The first to ``orders``-th differences of ``numeric`` (``(batch,
+    max_length, n)``) along the steps, order after order, times
+    ``inverse_scales``: order k is zero before step k and where ``valid``
+    (``(batch, max_length)``) is False."""
+    steps = torch.arange(numeric.shape[1], device=numeric.device)
+    columns, d = [], numeric
+    for k in range(1, orders + 1):
+        d = nn.functional.pad(d[:, 1:] - d[:, :-1], (0, 0, 1, 0))
+        d = d * (valid & (steps >= k))[..., None].to(d.dtype)
+        columns.append(d)
+    return torch.cat(columns, dim=2) * inverse_scales
 
 
 def front_kernels(patch_size, n_layers):
@@ -508,6 +573,8 @@ def _widened(module):
             categorical_features=inputs.categorical,
             n_categories=inputs.n_categories,
             embedding_dims=[table.embedding_dim for table in inputs.embeddings],
+            differences=inputs.differences,
+            difference_scales=inputs.difference_scales,
             cell=cell,
             hidden_size=wide,
             num_layers=rnn.num_layers,

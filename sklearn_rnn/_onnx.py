@@ -23,7 +23,7 @@ import torch
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from ._module import CELLS, RecurrentNetwork
+from ._module import CELLS, RecurrentNetwork, differenced
 from ._optional import require
 
 __all__ = ["to_onnx"]
@@ -229,6 +229,9 @@ class _ExportedNetwork(nn.Module):
             "numeric", torch.tensor(inputs.numeric, dtype=torch.long), persistent=False
         )
         self.has_numeric = bool(inputs.numeric)
+        self.differences = inputs.differences
+        if self.differences:
+            self.register_buffer("inverse_scales", inputs.inverse_scales.clone())
         for k, table in enumerate(inputs.embeddings):
             weight = table.weight.detach().clone()
             self.register_buffer(f"table{k}", weight)
@@ -283,10 +286,14 @@ class _ExportedNetwork(nn.Module):
 
     def _step_inputs(self, X, valid):
         """As :class:`~sklearn_rnn._module.StepInputs`: the numeric features,
-        then each categorical feature's embedding."""
-        if not self.categorical:
+        their differences, then each categorical feature's embedding."""
+        if not self.categorical and not self.differences:
             return X
         parts = [X.index_select(2, self.numeric)] if self.has_numeric else []
+        if self.differences:
+            parts.append(
+                differenced(parts[0], valid, self.differences, self.inverse_scales)
+            )
         for k, (j, n) in enumerate(self.categorical):
             codes = X[..., j]
             table = getattr(self, f"table{k}")

@@ -150,6 +150,18 @@ def test_regressor_one_output_is_a_column(tmp_path):
     np.testing.assert_allclose(predictions[:, 0], reg.predict(X), rtol=0, atol=ATOL)
 
 
+def test_regressor_differences_beside_codes(tmp_path):
+    coded = [np.c_[x[:, :2], np.arange(len(x)) % 3].astype(np.float32) for x in X]
+    reg = RNNRegressor(differences=2, categorical_features=[2], patch_size=2, **FAST)
+    reg.fit(coded, LENGTHS * 1.5)
+    assert reg.differences_ == 2
+    session = _exported(tmp_path, reg)
+    for batch in _batches(coded):
+        np.testing.assert_allclose(
+            _run(session, batch)[:, 0], reg.predict(batch), rtol=0, atol=ATOL
+        )
+
+
 def test_pipeline_scaler_folded_in(tmp_path):
     shifted = [x * [1.0, 50.0, 0.1] + [3.0, -200.0, 1.0] for x in X]
     shifted = [x.astype(np.float32) for x in shifted]

@@ -556,6 +556,7 @@ CHANGES = {
     "pooling": "mean",
     "patch_size": 2,
     "conv_layers": 1,
+    "differences": 2,
     "return_sequences": True,
 }
 

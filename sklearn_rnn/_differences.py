@@ -1,0 +1,42 @@
+"""The differences of the numeric step features the RNN reads: how many
+orders (``differences="auto"`` resolved) and what scales them."""
+
+import numpy as np
+
+
+def resolve_differences(differences, step_outputs=False):
+    """The orders of differences to build the module with. ``"auto"``: the
+    first differences for one output per sequence, none for one output per
+    step (whose next-step forecasts the package's examples were measured
+    without them)."""
+    if differences != "auto":
+        return int(differences)
+    return 0 if step_outputs else 1
+
+
+def difference_scales(seqs, differences):
+    """Root mean square of each order's differences of each numeric feature
+    of ``seqs`` over the steps where that order is defined (order k: from
+    a sequence's step k on), order after order; 1 where there is no such
+    step or every difference is 0."""
+    if not differences:
+        return ()
+    categorical = seqs.categorical
+    numeric = np.arange(seqs.n_step_features)
+    if categorical is not None:
+        numeric = numeric[~np.asarray(categorical, dtype=bool)]
+    if not len(numeric):
+        return ()
+    values = np.asarray(seqs.values[:, numeric], dtype=np.float64)
+    # the position of each row within its sequence
+    position = np.arange(len(values)) - np.repeat(seqs.offsets[:-1], seqs.lengths)
+    scales, d = [], values
+    for k in range(1, differences + 1):
+        d = np.diff(d, axis=0, prepend=d[:1])
+        defined = position >= k
+        d[~defined] = 0.0
+        rms = np.sqrt(np.mean(d[defined] ** 2, axis=0)) if defined.any() else None
+        if rms is None:
+            rms = np.ones(len(numeric))
+        scales.extend(float(s) if np.isfinite(s) and s > 0 else 1.0 for s in rms)
+    return tuple(scales)
