@@ -17,6 +17,12 @@ echo "# and scikit-learn's regression check with the default and without differe
 run --sets Tecator Covid3Month CardanoSentiment --param differences=0 "$@"
 python small_regression.py
 python small_regression.py --param differences=0
+echo "# classifier standardize_sequences=False on PLAID and True on the others"
+echo "# (default 'auto': on where the sequences' sizes spread over a factor 100)"
+run --sets PLAID --param standardize_sequences=False "$@"
+run --sets GunPoint ArrowHead OSULeaf ItalyPowerDemand PickupGestureWiimoteZ ACSF1 BasicMotions JapaneseVowels --param standardize_sequences=True "$@"
+echo "# regressor standardize_sequences=True (default False)"
+run --sets Tecator Covid3Month CardanoSentiment --param standardize_sequences=True "$@"
 echo "# classifier differences=1 (default 0)"
 run --sets ArrowHead OSULeaf ItalyPowerDemand --param differences=1 "$@"
 echo "# classifier bidirectional=False (default 'auto': both ways for one output per sequence)"

@@ -69,6 +69,12 @@ from ._net import FUSED_SOLVERS, SOLVERS, SequenceNet
 from ._persistence import PersistenceMixin
 from ._progress import EpochLog
 from ._progress import prediction_progress as _progress
+from ._sequence_scales import (
+    numeric_values,
+    resolve_standardize,
+    sequence_log_scales,
+    standardized_values,
+)
 from ._threads import cpu_threads
 from ._validation import record_fit, validate_sequences
 from ._warnings import user_stacklevel
@@ -120,6 +126,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             Interval(Integral, 0, None, closed="left"),
             StrOptions({"auto"}),
         ],
+        "standardize_sequences": ["boolean", StrOptions({"auto"})],
         "solver": [StrOptions(set(SOLVERS))],
         "learning_rate": [StrOptions({"constant", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
@@ -159,6 +166,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         patch_size,
         conv_layers,
         differences,
+        standardize_sequences,
         solver,
         learning_rate,
         learning_rate_init,
@@ -190,6 +198,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         self.patch_size = patch_size
         self.conv_layers = conv_layers
         self.differences = differences
+        self.standardize_sequences = standardize_sequences
         self.solver = solver
         self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
@@ -337,9 +346,6 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         counts = n_categories(seqs, seqs.categorical)
         patch_size = _patch_size(self.patch_size, seqs.lengths, self.return_sequences)
         categorical = tuple(int(j) for j in np.flatnonzero(seqs.categorical))
-        differences = resolve_differences(self.differences, self.return_sequences)
-        if len(categorical) == seqs.n_step_features:  # no numeric feature
-            differences = 0
         return {
             **architecture,
             "categorical_features": categorical,
@@ -349,8 +355,12 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             "output_size": encoder.n_outputs_,
             "patch_size": patch_size,
             "conv_layers": _conv_layers(self.conv_layers, patch_size),
-            "differences": differences,
-            "difference_scales": difference_scales(seqs, differences),
+            **_numeric_inputs(
+                seqs,
+                self.differences,
+                self.standardize_sequences,
+                self.return_sequences,
+            ),
             "pooling": _pooling(self.pooling, patch_size, codes=bool(categorical)),
             "bidirectional": _bidirectional(self.bidirectional, self.return_sequences),
         }
@@ -428,6 +438,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         self.patch_size_ = module["patch_size"]
         self.conv_layers_ = module["conv_layers"]
         self.differences_ = module["differences"]
+        self.standardize_sequences_ = module["standardize_sequences"]
         self.pooling_ = module["pooling"]
         self.bidirectional_ = module["bidirectional"]
         self.n_categories_ = np.array(module["n_categories"], dtype=np.int64)
@@ -533,6 +544,9 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         mask = categorical_mask(self.categorical_features, seqs, type(self).__name__)
         fitted["categorical_features"] = tuple(fitted["categorical_features"])
         wanted["categorical_features"] = tuple(int(j) for j in np.flatnonzero(mask))
+        if mask.all():  # no numeric feature: nothing was differenced
+            wanted["differences"] = 0
+            wanted["standardize_sequences"] = False
         dims = tuple(fitted["embedding_dims"])
         fitted["embedding_dim"] = dims
         wanted["embedding_dim"] = embedding_dims(
@@ -828,6 +842,27 @@ def _bidirectional(bidirectional, step_outputs=False):
     if bidirectional != "auto":
         return bidirectional
     return not step_outputs
+
+
+def _numeric_inputs(seqs, differences, standardize, step_outputs):
+    """The module's parameters for how it reads the numeric step features:
+    standardised per sequence or not, and with how many orders of
+    differences (``"auto"`` resolved), with the training statistics each
+    needs."""
+    values, numeric = numeric_values(seqs)
+    if not len(numeric):
+        return {"differences": 0, "standardize_sequences": False}
+    standardize = resolve_standardize(standardize, seqs, step_outputs)
+    log_scales = sequence_log_scales(seqs) if standardize else ()
+    if standardize:  # the differences are taken of what the RNN reads
+        values = standardized_values(seqs, log_scales)
+    differences = resolve_differences(differences, step_outputs)
+    return {
+        "differences": differences,
+        "difference_scales": difference_scales(values, seqs, differences),
+        "standardize_sequences": standardize,
+        "sequence_log_scales": log_scales,
+    }
 
 
 def _sequence_weights(sample_weight, seqs):

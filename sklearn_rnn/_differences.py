@@ -14,20 +14,14 @@ def resolve_differences(differences, step_outputs=False):
     return 0 if step_outputs else 1
 
 
-def difference_scales(seqs, differences):
-    """Root mean square of each order's differences of each numeric feature
-    of ``seqs`` over the steps where that order is defined (order k: from
+def difference_scales(values, seqs, differences):
+    """Root mean square of each order's differences of each column of
+    ``values`` (the numeric features of ``seqs``' valid steps, as the RNN
+    reads them) over the steps where that order is defined (order k: from
     a sequence's step k on), order after order; 1 where there is no such
     step or every difference is 0."""
-    if not differences:
+    if not differences or not values.shape[1]:
         return ()
-    categorical = seqs.categorical
-    numeric = np.arange(seqs.n_step_features)
-    if categorical is not None:
-        numeric = numeric[~np.asarray(categorical, dtype=bool)]
-    if not len(numeric):
-        return ()
-    values = np.asarray(seqs.values[:, numeric], dtype=np.float64)
     # the position of each row within its sequence
     position = np.arange(len(values)) - np.repeat(seqs.offsets[:-1], seqs.lengths)
     scales, d = [], values
@@ -37,6 +31,6 @@ def difference_scales(seqs, differences):
         d[~defined] = 0.0
         rms = np.sqrt(np.mean(d[defined] ** 2, axis=0)) if defined.any() else None
         if rms is None:
-            rms = np.ones(len(numeric))
+            rms = np.ones(values.shape[1])
         scales.extend(float(s) if np.isfinite(s) and s > 0 else 1.0 for s in rms)
     return tuple(scales)

@@ -84,7 +84,23 @@ PARAMETERS = """\
         and per-step outputs stay causal. ``"auto"``: 1 for one output per
         sequence, 0 with ``return_sequences=True``. Categorical features
         are not differenced. The fitted value is ``differences_``.
-{differences_reason}    solver : {{"adam", "adamw", "sgd", "rmsprop"}}, default="adam"
+{differences_reason}    standardize_sequences : bool or "auto", default={standardize}
+        Centre and scale each sequence's numeric features by the sequence's
+        own mean and standard deviation over its valid steps, and read
+        those two beside them (the mean, and the log of the standard
+        deviation relative to the training sequences' typical one, the
+        same at every step): the sequence's shape then reaches the RNN at
+        the same size whether its values are thousands or thousandths, and
+        its level and scale are still read. A scaling shared by all
+        sequences (``SequenceScaler``) leaves the small ones near zero when
+        their sizes differ by orders of magnitude. It reads a whole
+        sequence before its first output, so it is for one output per
+        sequence only. ``"auto"``: on when the training sequences'
+        standard deviations spread over more than a factor 100 (90th to
+        10th percentile) for some numeric feature, and one output per
+        sequence is asked for. The fitted value is
+        ``standardize_sequences_``.
+{standardize_reason}    solver : {{"adam", "adamw", "sgd", "rmsprop"}}, default="adam"
         Optimizer. ``"sgd"`` uses ``momentum``.
     learning_rate : {{"constant", "adaptive"}}, default="adaptive"
         Learning-rate schedule, after MLPClassifier's, for every solver.
@@ -209,6 +225,9 @@ ATTRIBUTES = """\
         Convolution layers in front of the RNN (``conv_layers``, resolved).
     differences_ : int
         Orders of differences the RNN reads (``differences``, resolved).
+    standardize_sequences_ : bool
+        Whether each sequence is standardised by its own moments
+        (``standardize_sequences``, resolved).
     pooling_ : str
         How the head reads each sequence (``pooling``, resolved).
     bidirectional_ : bool

@@ -25,7 +25,8 @@ def check_network_size(module):
     dims = module.get("embedding_dims", ())
     numeric = module["input_size"] - len(dims)
     # the numeric features and their differences, then the embedded codes
-    width = numeric * (1 + module.get("differences", 0)) + sum(dims)
+    levels = 2 if module.get("standardize_sequences", False) else 0
+    width = numeric * (1 + levels + module.get("differences", 0)) + sum(dims)
     tables = sum(
         (n + 2) * d for n, d in zip(module.get("n_categories", ()), dims, strict=True)
     )

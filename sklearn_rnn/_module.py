@@ -33,6 +33,7 @@ ARCHITECTURE = (
     "patch_size",
     "conv_layers",
     "differences",
+    "standardize_sequences",
     "return_sequences",
 )
 
@@ -96,6 +97,12 @@ class RecurrentNetwork(nn.Module):
         Root mean square of each order's differences of each numeric
         feature in the training data (order after order), which divides
         them; empty for ``differences=0``.
+    standardize_sequences : bool
+        Standardise each sequence's numeric features by its own mean and
+        standard deviation (see :class:`StepInputs`).
+    sequence_log_scales : tuple of float
+        Mean log standard deviation of the training sequences, per numeric
+        feature; empty unless ``standardize_sequences``.
     return_sequences : bool
         Put the head on the top layer's state at every valid step instead of
         on one pooled vector: the output is then one row per valid step,
@@ -122,6 +129,8 @@ class RecurrentNetwork(nn.Module):
         conv_layers=0,
         differences=0,
         difference_scales=(),
+        standardize_sequences=False,
+        sequence_log_scales=(),
         return_sequences=False,
         categorical_features=(),
         n_categories=(),
@@ -137,6 +146,8 @@ class RecurrentNetwork(nn.Module):
             embedding_dims,
             differences,
             difference_scales,
+            standardize_sequences,
+            sequence_log_scales,
         )
         self.front = None
         rnn_inputs = self.inputs.output_size * patch_size
@@ -197,7 +208,7 @@ class RecurrentNetwork(nn.Module):
     def _patches(self, X, lengths):
         """X as the RNN reads it (embedded codes, patches of ``patch_size``
         steps), and lengths in patches."""
-        if self.inputs.categorical or self.inputs.differences:
+        if self.inputs.transforms:
             X = self.inputs(X, lengths)
         if self.front is not None:
             return self.front(X, lengths)
@@ -320,8 +331,18 @@ class RecurrentNetwork(nn.Module):
 
 class StepInputs(nn.Module):
     """Each time step's features as the RNN reads them: the numeric features
-    as they are, then their differences (if asked for), then a learned
-    embedding of each categorical feature.
+    (as they are, or standardised per sequence), then their differences (if
+    asked for), then a learned embedding of each categorical feature.
+
+    With ``standardize_sequences``, each numeric feature of a sequence is
+    centred and scaled by that sequence's own mean and standard deviation
+    over its valid steps, and the RNN reads two more inputs per feature,
+    the same at every valid step: the mean, and the log of the standard
+    deviation less ``sequence_log_scales`` (the training sequences' mean
+    log standard deviation). A sequence's shape then reaches the RNN at
+    the same size whether its values are thousands or thousandths, and
+    its level and scale are still read. This reads the whole sequence
+    before its first step, so it is for one output per sequence.
 
     With ``differences`` k, the RNN also reads the first to k-th
     differences of each numeric feature, ``x_t - x_{t-1}`` and so on, each
@@ -357,6 +378,10 @@ class StepInputs(nn.Module):
     difference_scales : tuple of float
         What divides each difference column: ``differences`` times the
         number of numeric features, order after order.
+    standardize_sequences : bool
+        Standardise each sequence's numeric features (see above).
+    sequence_log_scales : tuple of float
+        One per numeric feature with ``standardize_sequences``.
     """
 
     def __init__(
@@ -367,6 +392,8 @@ class StepInputs(nn.Module):
         embedding_dims=(),
         differences=0,
         difference_scales=(),
+        standardize_sequences=False,
+        sequence_log_scales=(),
     ):
         super().__init__()
         self.categorical = tuple(int(j) for j in categorical_features)
@@ -385,12 +412,24 @@ class StepInputs(nn.Module):
             )
         if self.differences:  # a state_dict entry only where there are any
             self.register_buffer("inverse_scales", (1.0 / scales).to(torch.float32))
+        self.standardize = bool(standardize_sequences) and bool(numeric)
+        self.sequence_log_scales = tuple(float(v) for v in sequence_log_scales)
+        if self.standardize:
+            if len(self.sequence_log_scales) != len(numeric):
+                raise ValueError(
+                    f"sequence_log_scales holds {len(self.sequence_log_scales)} "
+                    f"values for {len(numeric)} numeric features."
+                )
+            self.register_buffer("log_scales", torch.tensor(self.sequence_log_scales))
+        #: whether forward changes X (else the RNN reads X as it is)
+        self.transforms = bool(self.categorical or self.differences or self.standardize)
         self.embeddings = nn.ModuleList(
             nn.Embedding(n + 1, int(dim), padding_idx=0)
             for n, dim in zip(self.n_categories, embedding_dims, strict=True)
         )
         #: the step feature each output column comes from
-        self.feature_of_column = numeric * (1 + self.differences) + [
+        levels = 2 if self.standardize else 0
+        self.feature_of_column = numeric * (1 + levels + self.differences) + [
             j
             for j, dim in zip(self.categorical, embedding_dims, strict=True)
             for _ in range(int(dim))
@@ -409,6 +448,9 @@ class StepInputs(nn.Module):
         if self.numeric:
             numeric = torch.tensor(self.numeric, device=X.device)
             parts.append(X.index_select(2, numeric))
+        if self.standardize:
+            parts[0], levels = standardized(parts[0], lengths, valid, self.log_scales)
+            parts.append(levels)
         if self.differences:
             parts.append(
                 differenced(parts[0], valid, self.differences, self.inverse_scales)
@@ -443,6 +485,35 @@ def differenced(numeric, valid, orders, inverse_scales):
         d = d * (valid & (steps >= k))[..., None].to(d.dtype)
         columns.append(d)
     return torch.cat(columns, dim=2) * inverse_scales
+
+
+#: The least standard deviation a sequence is divided by, as a fraction of
+#: the training sequences' typical one: a constant sequence reads zeros.
+MIN_RELATIVE_SCALE = 1e-6
+
+
+def standardized(numeric, lengths, valid, log_scales):
+    """Each sequence of ``numeric`` (``(batch, max_length, n)``, zero-padded)
+    centred and scaled by its own mean and standard deviation over its
+    valid steps, and ``(batch, max_length, 2 * n)`` level columns: the means,
+    then the log standard deviations less ``log_scales``, at every valid
+    step (zero where padded).
+
+    The sums are running sums read at the last valid step, the same
+    additions in the same order whatever the batch's width and size.
+    """
+    batch = numeric.shape[0]
+    last = (lengths.cpu() - 1).to(numeric.device)
+    rows = torch.arange(batch, device=numeric.device)
+    count = lengths.to(numeric.device, numeric.dtype)[:, None]
+    mask = valid[..., None].to(numeric.dtype)
+    mean = numeric.cumsum(dim=1)[rows, last] / count
+    centred = (numeric - mean[:, None]) * mask
+    variance = (centred * centred).cumsum(dim=1)[rows, last] / count
+    least = MIN_RELATIVE_SCALE * torch.exp(log_scales)
+    scale = torch.maximum(variance.sqrt(), least)
+    levels = torch.cat([mean, torch.log(scale) - log_scales], dim=1)
+    return centred / scale[:, None], levels[:, None] * mask
 
 
 def front_kernels(patch_size, n_layers):
@@ -575,6 +646,8 @@ def _widened(module):
             embedding_dims=[table.embedding_dim for table in inputs.embeddings],
             differences=inputs.differences,
             difference_scales=inputs.difference_scales,
+            standardize_sequences=inputs.standardize,
+            sequence_log_scales=inputs.sequence_log_scales,
             cell=cell,
             hidden_size=wide,
             num_layers=rnn.num_layers,

@@ -23,7 +23,7 @@ import torch
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from ._module import CELLS, RecurrentNetwork, differenced
+from ._module import CELLS, RecurrentNetwork, differenced, standardized
 from ._optional import require
 
 __all__ = ["to_onnx"]
@@ -232,6 +232,9 @@ class _ExportedNetwork(nn.Module):
         self.differences = inputs.differences
         if self.differences:
             self.register_buffer("inverse_scales", inputs.inverse_scales.clone())
+        self.standardize = inputs.standardize
+        if self.standardize:
+            self.register_buffer("log_scales", inputs.log_scales.clone())
         for k, table in enumerate(inputs.embeddings):
             weight = table.weight.detach().clone()
             self.register_buffer(f"table{k}", weight)
@@ -287,9 +290,13 @@ class _ExportedNetwork(nn.Module):
     def _step_inputs(self, X, valid):
         """As :class:`~sklearn_rnn._module.StepInputs`: the numeric features,
         their differences, then each categorical feature's embedding."""
-        if not self.categorical and not self.differences:
+        if not (self.categorical or self.differences or self.standardize):
             return X
         parts = [X.index_select(2, self.numeric)] if self.has_numeric else []
+        if self.standardize:
+            lengths = valid.sum(dim=1)
+            parts[0], levels = standardized(parts[0], lengths, valid, self.log_scales)
+            parts.append(levels)
         if self.differences:
             parts.append(
                 differenced(parts[0], valid, self.differences, self.inverse_scales)

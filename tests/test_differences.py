@@ -8,9 +8,15 @@ import torch
 from _helpers import FAST, fit_quietly, make_ragged
 
 from sklearn_rnn import RNNClassifier, RNNRegressor, load
-from sklearn_rnn._differences import difference_scales
+from sklearn_rnn._differences import difference_scales as _scales
 from sklearn_rnn._module import RecurrentNetwork, StepInputs, batch_invariant
+from sklearn_rnn._sequence_scales import numeric_values
 from sklearn_rnn._sequences import as_sequences as to_sequences
+
+
+def difference_scales(seqs, differences):
+    """The scales of the differences of ``seqs``' numeric features as read."""
+    return _scales(numeric_values(seqs)[0], seqs, differences)
 
 
 def _scaled_differences(x, order, scale):
@@ -174,3 +180,15 @@ def test_differences_read_a_slope_under_a_large_offset():
     }
     assert scores[1] > 0.9
     assert scores[1] > scores[0] + 0.2
+
+
+def test_warm_start_on_codes_only_accepts_a_set_order():
+    # nothing numeric to difference: differences_ is 0 whatever was asked
+    X, _, y = make_ragged(n_samples=20)
+    codes = [np.round(np.abs(x[:, :1]) * 3) for x in X]
+    params = {**FAST, "categorical_features": [0], "differences": 1}
+    reg = fit_quietly(RNNRegressor(**params, warm_start=True), codes, y)
+    assert reg.differences_ == 0
+    n_iter = reg.n_iter_
+    fit_quietly(reg, codes, y)
+    assert reg.n_iter_ > n_iter

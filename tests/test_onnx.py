@@ -162,6 +162,20 @@ def test_regressor_differences_beside_codes(tmp_path):
         )
 
 
+@pytest.mark.parametrize("conv_layers", [0, 2])
+def test_classifier_standardizing_each_sequence(tmp_path, conv_layers):
+    sized = [(x * 10.0 ** (i % 7 - 3)).astype(np.float32) for i, x in enumerate(X)]
+    clf = RNNClassifier(
+        standardize_sequences=True, differences=1, conv_layers=conv_layers, **FAST
+    ).fit(sized, LABELS)
+    assert clf.standardize_sequences_
+    session = _exported(tmp_path, clf)
+    for batch in _batches(sized):
+        np.testing.assert_allclose(
+            _run(session, batch), clf.predict_proba(batch), rtol=0, atol=ATOL
+        )
+
+
 def test_pipeline_scaler_folded_in(tmp_path):
     shifted = [x * [1.0, 50.0, 0.1] + [3.0, -200.0, 1.0] for x in X]
     shifted = [x.astype(np.float32) for x in shifted]

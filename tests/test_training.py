@@ -557,6 +557,7 @@ CHANGES = {
     "patch_size": 2,
     "conv_layers": 1,
     "differences": 2,
+    "standardize_sequences": True,
     "return_sequences": True,
 }
 
