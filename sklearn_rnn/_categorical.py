@@ -3,7 +3,7 @@ checked, and the embedding size of each.
 
 A categorical feature holds codes, non-negative integers (floats of integer
 value too, as X is read as float32), which the network reads through a
-learned embedding (:class:`~sklearn_rnn._module.StepInputs`). The columns of
+learned embedding (:class:`~sklearn_rnn._step_inputs.StepInputs`). The columns of
 a (sample, time) DataFrame with a ``category`` dtype are read by their
 codes when they are categorical features, and by their category values
 (which must then be numbers) when they are not.

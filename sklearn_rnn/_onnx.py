@@ -23,8 +23,9 @@ import torch
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from ._module import CELLS, RecurrentNetwork, differenced, standardized
+from ._module import CELLS, RecurrentNetwork
 from ._optional import require
+from ._step_inputs import differenced, standardized
 
 __all__ = ["to_onnx"]
 
@@ -288,7 +289,7 @@ class _ExportedNetwork(nn.Module):
         return torch.softmax(raw, dim=-1)
 
     def _step_inputs(self, X, valid):
-        """As :class:`~sklearn_rnn._module.StepInputs`: the numeric features,
+        """As :class:`~sklearn_rnn._step_inputs.StepInputs`: the numeric features,
         their differences, then each categorical feature's embedding."""
         if not (self.categorical or self.differences or self.standardize):
             return X

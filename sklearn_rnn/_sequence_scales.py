@@ -4,7 +4,7 @@ statistics the module keeps."""
 
 import numpy as np
 
-from ._module import MIN_RELATIVE_SCALE
+from ._step_inputs import MIN_RELATIVE_SCALE
 
 #: With ``standardize_sequences="auto"``, sequences are standardised when
 #: the 90th percentile of their standard deviations is more than this many
@@ -68,7 +68,7 @@ def sequence_log_scales(seqs):
 
 
 def standardized_values(seqs, log_scales):
-    """The numeric values as :func:`~sklearn_rnn._module.standardized`
+    """The numeric values as :func:`~sklearn_rnn._step_inputs.standardized`
     gives them to the RNN: each sequence centred and scaled by its own
     moments."""
     values, _ = numeric_values(seqs)

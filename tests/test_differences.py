@@ -9,9 +9,10 @@ from _helpers import FAST, fit_quietly, make_ragged
 
 from sklearn_rnn import RNNClassifier, RNNRegressor, load
 from sklearn_rnn._differences import difference_scales as _scales
-from sklearn_rnn._module import RecurrentNetwork, StepInputs, batch_invariant
+from sklearn_rnn._module import RecurrentNetwork, batch_invariant
 from sklearn_rnn._sequence_scales import numeric_values
 from sklearn_rnn._sequences import as_sequences as to_sequences
+from sklearn_rnn._step_inputs import StepInputs
 
 
 def difference_scales(seqs, differences):

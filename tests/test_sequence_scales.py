@@ -9,7 +9,7 @@ from _helpers import FAST, fit_quietly, make_ragged
 from sklearn.pipeline import make_pipeline
 
 from sklearn_rnn import RNNClassifier, RNNRegressor, SequenceScaler, load
-from sklearn_rnn._module import RecurrentNetwork, StepInputs, batch_invariant
+from sklearn_rnn._module import RecurrentNetwork, batch_invariant
 from sklearn_rnn._sequence_scales import (
     numeric_values,
     resolve_standardize,
@@ -17,6 +17,7 @@ from sklearn_rnn._sequence_scales import (
     standardized_values,
 )
 from sklearn_rnn._sequences import as_sequences
+from sklearn_rnn._step_inputs import StepInputs
 
 
 def _spread(n_sequences=60, seed=0, low=-3, high=3):
