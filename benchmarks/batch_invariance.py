@@ -56,12 +56,32 @@ CONVOLVED = [
     for pooling, patch, conv in (("max", 3, 2), ("last", 1, 1), ("steps", 1, 3))
 ]
 
+#: Reading differences and sequences standardised by their own moments:
+#: (..., patch_size, conv_layers, differences, standardize_sequences).
+TRANSFORMED = [
+    (cell, hidden, inputs, 1, bidirectional, ragged, pooling, *inputs_read)
+    for cell in ("gru", "lstm")
+    for hidden, inputs in ((16, 3), (5, 1))
+    for bidirectional in (False, True)
+    for ragged in (False, True)
+    for pooling, *inputs_read in (
+        ("last", 1, 0, 1, True),
+        ("max", 3, 2, 2, True),
+        ("mean", 1, 0, 1, False),
+        ("steps", 1, 0, 2, False),
+    )
+]
+
 
 def batch_sizes_that_differ(architecture, max_batch, width=25):
     """Batch sizes at which sequence 0's output differs from its output
     alone (padded to its own length only)."""
     cell, hidden, inputs, layers, bidirectional, ragged, pooling, *front = architecture
-    patch_size, conv_layers = front or (1, 0)
+    defaults = (1, 0, 0, False)  # patch_size, conv_layers, differences, standardize
+    patch_size, conv_layers, differences, standardize = (
+        *front,
+        *defaults[len(front) :],
+    )
     module = RecurrentNetwork(
         inputs,
         3,
@@ -73,6 +93,10 @@ def batch_sizes_that_differ(architecture, max_batch, width=25):
         return_sequences=pooling == "steps",
         patch_size=patch_size,
         conv_layers=conv_layers,
+        differences=differences,
+        difference_scales=(0.5,) * (inputs * differences),
+        standardize_sequences=standardize,
+        sequence_log_scales=(0.1,) * inputs if standardize else (),
     )
     module = batch_invariant(module)  # what predict runs
     X = torch.randn(max_batch, width, inputs)
@@ -102,14 +126,15 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     failed = 0
-    for architecture in ARCHITECTURES + CONVOLVED:
+    for architecture in ARCHITECTURES + CONVOLVED + TRANSFORMED:
         changes = batch_sizes_that_differ(architecture, args.max_batch)
         if changes:
             failed += 1
             print(f"{architecture}: output changes at batch sizes {changes}")
     capability = torch.backends.cpu.get_cpu_capability()
     print(
-        f"{len(ARCHITECTURES) + len(CONVOLVED)} architectures, batches of 1 to "
+        f"{len(ARCHITECTURES + CONVOLVED + TRANSFORMED)} architectures, "
+        f"batches of 1 to "
         f"{args.max_batch}, {args.threads} thread(s), {capability} kernels: "
         f"{failed} not invariant"
     )
