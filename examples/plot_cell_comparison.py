@@ -63,17 +63,14 @@ print(X_train.shape, y_train[:3].round(3))
 # ``patch_size=1`` makes the network read the sequence one step at a time
 # (the default ``"auto"`` would read patches of several steps, which
 # shortens the path the gradient travels; see the parameter's
-# documentation), and ``differences=0`` makes it read each step's two
-# numbers only, without their changes from the step before. The regressor
-# standardises the target, so a training loss of 1 is what predicting the
-# mean achieves.
+# documentation). The regressor standardises the target, so a training loss
+# of 1 is what predicting the mean achieves.
 models = {}
 for cell in ("rnn", "lstm", "gru"):
     model = RNNRegressor(
         cell=cell,
         hidden_size=32,
         patch_size=1,
-        differences=0,
         max_iter=30,
         n_iter_no_change=30,
         learning_rate="constant",

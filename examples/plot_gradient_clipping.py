@@ -61,7 +61,6 @@ def fit(learning_rate, clip):
             learning_rate_init=learning_rate,
             clip_grad_norm=clip,
             patch_size=1,
-            differences=0,  # the months themselves, not their changes
             max_iter=60,
             n_iter_no_change=60,
             learning_rate="constant",

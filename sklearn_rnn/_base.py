@@ -360,6 +360,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
                 self.differences,
                 self.standardize_sequences,
                 self.return_sequences,
+                patch_size,
             ),
             "pooling": _pooling(self.pooling, patch_size, codes=bool(categorical)),
             "bidirectional": _bidirectional(self.bidirectional, self.return_sequences),
@@ -844,7 +845,7 @@ def _bidirectional(bidirectional, step_outputs=False):
     return not step_outputs
 
 
-def _numeric_inputs(seqs, differences, standardize, step_outputs):
+def _numeric_inputs(seqs, differences, standardize, step_outputs, patch_size):
     """The module's parameters for how it reads the numeric step features:
     standardised per sequence or not, and with how many orders of
     differences (``"auto"`` resolved), with the training statistics each
@@ -856,7 +857,7 @@ def _numeric_inputs(seqs, differences, standardize, step_outputs):
     log_scales = sequence_log_scales(seqs) if standardize else ()
     if standardize:  # the differences are taken of what the RNN reads
         values = standardized_values(seqs, log_scales)
-    differences = resolve_differences(differences, step_outputs)
+    differences = resolve_differences(differences, patch_size)
     return {
         "differences": differences,
         "difference_scales": difference_scales(values, seqs, differences),

@@ -4,14 +4,16 @@ orders (``differences="auto"`` resolved) and what scales them."""
 import numpy as np
 
 
-def resolve_differences(differences, step_outputs=False):
+def resolve_differences(differences, patch_size):
     """The orders of differences to build the module with. ``"auto"``: the
-    first differences for one output per sequence, none for one output per
-    step (whose next-step forecasts the package's examples were measured
-    without them)."""
+    first differences when the RNN reads patches (long sequences, one
+    output per sequence), none when it reads step by step: there each step
+    reaches the RNN as it is, and a target carried by one step's value
+    (scikit-learn's regression check) is read worse beside its
+    differences."""
     if differences != "auto":
         return int(differences)
-    return 0 if step_outputs else 1
+    return 1 if patch_size > 1 else 0
 
 
 def difference_scales(values, seqs, differences):

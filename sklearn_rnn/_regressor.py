@@ -55,17 +55,19 @@ _PARAMETERS = _docstrings.PARAMETERS.format(
         Tecator``) falls from 7.29 to 1.11 (the training mean's 12.89),
         where the fat content is in the bends of spectra whose level
         varies far more between samples; Covid3Month is level (0.0430
-        against 0.0431) and CardanoSentiment within the seeds' spread
-        (0.308 against 0.303, standard deviation 0.02). scikit-learn's
-        regression check passes for 9 of 10 seeds either way. The figures
-        given for the other parameters were measured with
-        ``differences=0``, the regressor's network before.
+        against 0.0431). Read step by step, a step's value reaches the RNN
+        as it is, and ``"auto"`` adds no differences: with
+        ``differences=1`` scikit-learn's regression check (10 steps, the
+        target carried by one step's value) passes for 5 of 10 seeds
+        instead of 9 (``python benchmarks/small_regression.py --param
+        differences=1``). The figures given for the other parameters were
+        measured with ``differences=0``, the regressor's network before.
 """,
     standardize="False",
     standardize_reason="""\
         Off by default for the regressor: forced on (``bash
         benchmarks/why_defaults.sh``; 10 seeds) test RMSE is 1.021 on
-        Tecator (1.107 off) and 0.300 on CardanoSentiment (0.308), but
+        Tecator (1.107 off) and 0.295 on CardanoSentiment (0.303), but
         0.0436 on Covid3Month (0.0430), the one regression set whose
         sequence sizes spread enough for ``"auto"`` to turn it on.
 """,

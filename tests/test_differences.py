@@ -75,21 +75,26 @@ def test_constant_features_keep_a_unit_scale():
     assert difference_scales(to_sequences([np.ones((1, 1))]), 1) == (1.0,)
 
 
-def test_auto_differences_one_output_per_sequence_only():
-    X, y, y_real = make_ragged(n_samples=20)
-    reg = fit_quietly(RNNRegressor(**FAST), X, y_real)
+def test_auto_differences_sequences_read_in_patches_only():
+    X, y, y_real = make_ragged(n_samples=20, min_len=60, max_len=90)
+    reg = fit_quietly(RNNRegressor(**{**FAST, "patch_size": "auto"}), X, y_real)
+    assert reg.patch_size_ > 1
     assert reg.differences_ == 1
     assert reg.net_.module_.inputs.output_size == 2 * X[0].shape[1]
-    clf = fit_quietly(RNNClassifier(**FAST), X, y)
+    short = fit_quietly(RNNRegressor(**FAST), [x[:10] for x in X], y_real)
+    assert short.differences_ == 0  # read step by step
+    clf = fit_quietly(RNNClassifier(**{**FAST, "patch_size": "auto"}), X, y)
     assert clf.differences_ == 0  # the classifier's default
     steps = fit_quietly(
-        RNNRegressor(**{**FAST, "return_sequences": True}),
+        RNNRegressor(**{**FAST, "return_sequences": True, "patch_size": "auto"}),
         X,
         [np.cumsum(x[:, 0]) for x in X],
     )
-    assert steps.differences_ == 0
+    assert steps.differences_ == 0  # per-step outputs read step by step
     codes = [np.round(np.abs(x[:, :1]) * 3) for x in X]
-    coded = fit_quietly(RNNRegressor(**FAST, categorical_features=[0]), codes, y_real)
+    coded = fit_quietly(
+        RNNRegressor(**FAST, categorical_features=[0], differences=1), codes, y_real
+    )
     assert coded.differences_ == 0  # no numeric feature to difference
 
 
@@ -150,7 +155,8 @@ def test_save_and_load_keep_the_differences(tmp_path):
 
 def test_warm_start_keeps_the_fitted_scales_and_refuses_another_order():
     X, _, y = make_ragged(n_samples=20)
-    reg = fit_quietly(RNNRegressor(**{**FAST, "warm_start": True}), X, y)
+    params = {**FAST, "warm_start": True, "differences": 1}
+    reg = fit_quietly(RNNRegressor(**params), X, y)
     scales = reg.net_.module_.inputs.difference_scales
     fit_quietly(reg, [x * 3.0 for x in X], y)  # other data, the same network
     assert reg.net_.module_.inputs.difference_scales == scales

@@ -83,9 +83,10 @@ def test_auto_patch_size_from_the_median_length(lengths, expected):
     )
     assert est.patch_size == "auto"
     assert est.patch_size_ == expected
-    # each step: the feature and its first difference (differences="auto")
-    assert est.differences_ == 1
-    assert est.net_.module_.rnn.input_size == expected * 2
+    # a patch's steps, each with its first difference when read in patches
+    # (differences="auto")
+    assert est.differences_ == (1 if expected > 1 else 0)
+    assert est.net_.module_.rnn.input_size == expected * (1 + est.differences_)
 
 
 def test_warm_start_keeps_or_refuses_a_new_patch_size():
