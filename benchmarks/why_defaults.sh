@@ -12,25 +12,29 @@ run() { python accuracy.py "$@" | tail -n +2; }
 # conv_layers=0 pooling=max (then the default's row is
 # `accuracy.py --param conv_layers=0 pooling=max`). Likewise the regressor's
 # choices before differences="auto" run with differences=0.
+echo "# regressor early_stopping=True (default 'refit') and the regression check with each"
+run --sets Tecator Covid3Month CardanoSentiment --param early_stopping=True "$@"
+python small_regression.py
+echo "# The regressor's rows below were measured before early_stopping='refit', with True."
 echo "# regressor differences=0 on the sets read in patches and 1 on those read step"
 echo "# by step (default 'auto': 1 in patches), and scikit-learn's regression check"
-run --sets Tecator Covid3Month --param differences=0 "$@"
-run --sets CardanoSentiment --param differences=1 "$@"
-python small_regression.py
-python small_regression.py --param differences=1
+run --sets Tecator Covid3Month --param early_stopping=True differences=0 "$@"
+run --sets CardanoSentiment --param early_stopping=True differences=1 "$@"
+python small_regression.py --param early_stopping=True
+python small_regression.py --param early_stopping=True differences=1
 echo "# classifier standardize_sequences=False on PLAID and True on the others"
 echo "# (default 'auto': on where the sequences' sizes spread over a factor 100)"
 run --sets PLAID --param standardize_sequences=False "$@"
 run --sets GunPoint ArrowHead OSULeaf ItalyPowerDemand PickupGestureWiimoteZ ACSF1 BasicMotions JapaneseVowels --param standardize_sequences=True "$@"
 echo "# regressor standardize_sequences=True (default False)"
-run --sets Tecator Covid3Month CardanoSentiment --param standardize_sequences=True "$@"
+run --sets Tecator Covid3Month CardanoSentiment --param early_stopping=True standardize_sequences=True "$@"
 echo "# classifier differences=1 (default 0)"
 run --sets ArrowHead OSULeaf ItalyPowerDemand --param differences=1 "$@"
 echo "# classifier bidirectional=False (default 'auto': both ways for one output per sequence)"
 run --sets GunPoint ArrowHead OSULeaf Trace ItalyPowerDemand PickupGestureWiimoteZ ACSF1 BasicMotions JapaneseVowels --param bidirectional=False "$@"
 echo "# regressor bidirectional=True (default False) and scikit-learn's regression check with it"
-run --sets CardanoSentiment Covid3Month --param differences=0 bidirectional=True "$@"
-python small_regression.py --param differences=0 bidirectional=True
+run --sets CardanoSentiment Covid3Month --param early_stopping=True differences=0 bidirectional=True "$@"
+python small_regression.py --param early_stopping=True differences=0 bidirectional=True
 echo "# classifier conv_layers=0 (default 'auto': 2 when read in patches)"
 run --sets GunPoint ArrowHead OSULeaf Trace PickupGestureWiimoteZ ACSF1 BasicMotions --param conv_layers=0 "$@"
 echo "# classifier conv_layers=1 and 3 (default 'auto': 2 when read in patches)"
@@ -41,7 +45,7 @@ echo "# (default 'auto': no front end and the last state there)"
 run --sets ItalyPowerDemand JapaneseVowels --param conv_layers=2 "$@"
 run --sets ItalyPowerDemand JapaneseVowels --param pooling=max "$@"
 echo "# regressor conv_layers=2 (default 0)"
-run --sets CardanoSentiment Covid3Month --param differences=0 conv_layers=2 "$@"
+run --sets CardanoSentiment Covid3Month --param early_stopping=True differences=0 conv_layers=2 "$@"
 echo "# classifier pooling='last' on sets read in patches (default 'auto': 'max' there)"
 run --sets GunPoint ArrowHead BasicMotions --param pooling=last conv_layers=0 "$@"
 echo "# patch_size=1 (default 'auto': patches from a median of 64 steps)"
@@ -51,17 +55,17 @@ run --sets GunPoint ArrowHead PickupGestureWiimoteZ --param learning_rate=consta
 echo "# learning_rate_init=0.001 (default 0.005)"
 run --sets GunPoint JapaneseVowels --param learning_rate_init=0.001 conv_layers=0 pooling=max "$@"
 echo "# regressor learning_rate_init=0.005 and validation_fraction=0.1 (defaults 0.02, 0.25)"
-run --sets CardanoSentiment Covid3Month --param differences=0 learning_rate_init=0.005 "$@"
-run --sets CardanoSentiment Covid3Month --param differences=0 validation_fraction=0.1 "$@"
+run --sets CardanoSentiment Covid3Month --param early_stopping=True differences=0 learning_rate_init=0.005 "$@"
+run --sets CardanoSentiment Covid3Month --param early_stopping=True differences=0 validation_fraction=0.1 "$@"
 echo "# both (the regressor's defaults before)"
-run --sets CardanoSentiment Covid3Month --param differences=0 learning_rate_init=0.005 validation_fraction=0.1 "$@"
+run --sets CardanoSentiment Covid3Month --param early_stopping=True differences=0 learning_rate_init=0.005 validation_fraction=0.1 "$@"
 echo "# scikit-learn's regression check: defaults, the alternatives, pooling='max'"
-python small_regression.py --param differences=0
-python small_regression.py --param differences=0 learning_rate_init=0.005
-python small_regression.py --param differences=0 validation_fraction=0.1
-python small_regression.py --param differences=0 learning_rate_init=0.005 validation_fraction=0.1
-python small_regression.py --param differences=0 pooling=max
+python small_regression.py --param early_stopping=True differences=0
+python small_regression.py --param early_stopping=True differences=0 learning_rate_init=0.005
+python small_regression.py --param early_stopping=True differences=0 validation_fraction=0.1
+python small_regression.py --param early_stopping=True differences=0 learning_rate_init=0.005 validation_fraction=0.1
+python small_regression.py --param early_stopping=True differences=0 pooling=max
 echo "# regressor early_stopping=False (default True)"
 run --sets CardanoSentiment Covid3Month --param differences=0 early_stopping=False "$@"
 echo "# regressor pooling='max' (default 'last')"
-run --sets CardanoSentiment Covid3Month --param differences=0 pooling=max "$@"
+run --sets CardanoSentiment Covid3Month --param early_stopping=True differences=0 pooling=max "$@"

@@ -13,6 +13,7 @@ commit leaves the estimator exactly as it was.
 """
 
 import copy
+import dataclasses
 import warnings
 from abc import ABCMeta, abstractmethod
 from dataclasses import dataclass
@@ -102,6 +103,7 @@ class _FitPlan:
     continuing: bool
     module: dict
     n_before: int  # epochs in the history before this fit
+    everything: SequenceDataset = None  # training and hold-out together
 
 
 class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
@@ -136,7 +138,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
         "tol": [Interval(Real, 0, None, closed="left")],
-        "early_stopping": ["boolean"],
+        "early_stopping": ["boolean", StrOptions({"refit"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
@@ -271,8 +273,24 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         """
         plan = self._prepare(X, y, sample_weight, incremental, target_params)
         net = self._train(plan)
-        self._commit(plan, net)
+        selection = None
+        if self.early_stopping == "refit" and plan.valid is not None:
+            selection, net = net, self._refit(plan, net)
+        self._commit(plan, net, selection)
         return self
+
+    def _refit(self, plan, selection):
+        """A new network trained on all the data (training and hold-out) for
+        the epochs ``selection``, the net trained with the hold-out, kept
+        (``early_stopping="refit"``); a continued fit trains on from the
+        fitted network, as ``selection`` did."""
+        best = int(selection.history[-1]["best_epoch"]) - plan.n_before
+        if best < 1:  # the weights the fit started from were the best
+            return selection
+        everything = dataclasses.replace(
+            plan, dataset=plan.everything, valid=None, epochs=best
+        )
+        return self._train(everything)
 
     def _prepare(self, X, y, sample_weight, incremental, target_params):
         """Validate and encode everything for a fit; change nothing."""
@@ -292,7 +310,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         dataset = SequenceDataset(
             seqs, y_encoded, weights, device=device, per_step=encoder.per_step
         )
-        valid = None
+        valid, everything = None, dataset
         if self.early_stopping and not incremental:
             labels = encoder.stratify_by(y_encoded)
             dataset, valid = self._split(dataset, labels, split_seed)
@@ -316,6 +334,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             continuing=continuing,
             module=module,
             n_before=self.n_iter_ if continuing else 0,
+            everything=everything,
         )
 
     def _target_encoder_for(self, y, seqs, continuing, target_params):
@@ -402,15 +421,19 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         net.train_split = None  # do not keep the hold-out in the model
         return net
 
-    def _commit(self, plan, net):
-        """Set the fitted state from a successful fit."""
+    def _commit(self, plan, net, selection=None):
+        """Set the fitted state from a successful fit (``selection``: the net
+        trained with the hold-out, when ``net`` was refitted on all data)."""
         if not plan.continuing:
             record_fit(self, plan.seqs)
         self._target_encoder = plan.encoder
         for name, value in plan.encoder.fitted_attributes().items():
             setattr(self, name, value)
         self._set_net(net)
-        self._set_history(net.history, validate=plan.valid is not None)
+        refitted = selection is not None and selection is not net
+        self._set_history(net.history, validate=plan.valid is not None and not refitted)
+        if refitted:
+            self._set_hold_out_scores(selection.history)
         if not plan.continuing:  # codes the first fit has no embedding for
             self._unseen_codes = unseen_codes(plan.seqs, plan.seqs.categorical)
         epochs = len(net.history) - plan.n_before
@@ -664,6 +687,13 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
                 )
             checked.append(item)
         return checked
+
+    def _set_hold_out_scores(self, history):
+        """The hold-out scores of the run that chose a refit's epochs."""
+        self.validation_scores_ = [
+            float(row["valid_score"]) for row in history if "valid_score" in row
+        ]
+        self.best_validation_score_ = float(history[-1]["best_valid_score"])
 
     def _set_history(self, history, validate):
         self.n_iter_ = len(history)

@@ -137,12 +137,20 @@ PARAMETERS = """\
         improved by at least ``tol`` for ``n_iter_no_change`` consecutive
         epochs, as in :class:`~sklearn.neural_network.MLPClassifier`; with
         it, when the validation score has not.
-    early_stopping : bool, default={early_stopping}
+    early_stopping : bool or "refit", default={early_stopping}
         Hold out ``validation_fraction`` of the training data{stratified}
         (at least 2 sequences), stop when its score (``{score}``) stops
-        improving and restore the weights of the best epoch.
+        improving and restore the weights of the best epoch. ``"refit"``
+        then trains a new network, from the same initial weights, on all
+        the data (hold-out included) for that many epochs, or fewer if the
+        stopping rule ends it first, and keeps it: the hold-out chooses how
+        long to train and every sequence is trained on. ``loss_curve_`` and
+        ``n_iter_`` are the new network's, ``validation_scores_`` and
+        ``best_validation_score_`` those of the run that chose its epochs;
+        it costs that run's epochs again. A continued fit (``warm_start``)
+        trains on from the fitted network in both runs.
 {early_stopping_reason}    validation_fraction : float, default={validation_fraction}
-        Share of the training data held out when ``early_stopping=True``.
+        Share of the training data held out when ``early_stopping`` is on.
 {validation_fraction_reason}    n_iter_no_change : int, default=10
         Epochs without improvement before training stops.
     clip_grad_norm : float or None, default=1.0

@@ -137,8 +137,10 @@ def test_loaded_model_continues_like_the_original(kind, fitted, ragged, tmp_path
     assert loaded.loss_curve_ == original.loss_curve_
     step = loaded.net_.optimizer_.state_dict()["state"][0]["step"]
     assert step == original.net_.optimizer_.state_dict()["state"][0]["step"]
-    # warm_start fit also runs on the loaded model
-    loaded.set_params(warm_start=True, max_iter=2)
+    # warm_start fit also runs on the loaded model, for max_iter epochs (the
+    # regressor's early_stopping="refit" would train the epochs a hold-out
+    # chose, maybe fewer)
+    loaded.set_params(warm_start=True, max_iter=2, early_stopping=False)
     fit_quietly(loaded, X, y)
     assert loaded.n_iter_ == fitted.n_iter_ + 3
 

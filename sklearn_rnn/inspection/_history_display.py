@@ -170,18 +170,18 @@ class HistoryDisplay:
         require("matplotlib", "HistoryDisplay")
         rnn, _ = fitted_rnn(estimator, "HistoryDisplay")
         loss = np.asarray(rnn.loss_curve_, dtype=float)
-        scores, score_name = None, None
-        if rnn.validation_scores_ is not None:
-            # epochs of earlier fits without a hold-out have no score
-            history = rnn.net_.history
-            scores = np.array(
-                [row.get("valid_score", np.nan) for row in history], float
-            )
+        history = rnn.net_.history
+        # epochs of earlier fits without a hold-out have no score, and a
+        # network refitted on all data (early_stopping="refit") none at all:
+        # the hold-out scores are those of the run that chose its epochs
+        scores = np.array([row.get("valid_score", np.nan) for row in history], float)
+        score_name = None
+        if rnn.validation_scores_ is not None and not np.isnan(scores).all():
             # the epoch whose weights were kept (it may be of an earlier fit)
             best = history[-1].get("best_epoch", int(np.nanargmax(scores)) + 1)
             score_name = f"validation {fitted_target(rnn).score_name}"
         else:
-            best = int(np.argmin(loss)) + 1
+            scores, best = None, int(np.argmin(loss)) + 1
         display = cls(
             loss_curve=loss,
             validation_scores=scores,
