@@ -274,7 +274,9 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         plan = self._prepare(X, y, sample_weight, incremental, target_params)
         net = self._train(plan)
         selection = None
-        if self.early_stopping == "refit" and plan.valid is not None:
+        # a user's interrupt ends the whole fit: the choosing run is kept
+        chosen = not dict(net.callbacks_)["rewind"].interrupted_
+        if self.early_stopping == "refit" and plan.valid is not None and chosen:
             selection, net = net, self._refit(plan, net)
         self._commit(plan, net, selection)
         return self

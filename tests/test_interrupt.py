@@ -55,3 +55,12 @@ def test_stopping_rule_is_not_an_interrupt():
     est.fit(X, y)  # stops by the rule: no "interrupted" warning
     assert est.n_iter_ == 3  # the first epoch, then 2 without improvement
     assert not dict(est.net_.callbacks_)["rewind"].interrupted_
+
+
+def test_interrupt_before_a_refit_keeps_the_choosing_run():
+    est = RNNClassifier(
+        **params(callbacks=[InterruptAt(4)], early_stopping="refit", max_iter=20)
+    )
+    with pytest.warns(UserWarning, match="interrupted"):
+        est.fit(X, y)
+    assert est.n_iter_ == len(est.validation_scores_) == 3  # no refit after it
