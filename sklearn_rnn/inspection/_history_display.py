@@ -14,7 +14,10 @@ class HistoryDisplay:
     out a validation set, its score (accuracy or R^2) is drawn on a second
     y axis, and the epoch whose weights were restored is marked. Without
     early stopping the epoch of the lowest training loss is marked (the
-    model keeps the weights of its last epoch).
+    model keeps the weights of its last epoch), and so it is for a network
+    refitted on all the data (``early_stopping="refit"``, the regressor's
+    default), whose own epochs had no hold-out: its estimator's
+    ``validation_scores_`` are those of the run that chose its epochs.
 
     Create it with :meth:`from_estimator`; the constructor is for curves
     you already have. All parameters are stored as attributes.
