@@ -71,6 +71,7 @@ from ._persistence import PersistenceMixin
 from ._progress import EpochLog
 from ._progress import prediction_progress as _progress
 from ._sequence_scales import (
+    numeric_positions,
     numeric_values,
     resolve_standardize,
     sequence_log_scales,
@@ -882,17 +883,22 @@ def _numeric_inputs(seqs, differences, standardize, step_outputs, patch_size):
     standardised per sequence or not, and with how many orders of
     differences (``"auto"`` resolved), with the training statistics each
     needs."""
-    values, numeric = numeric_values(seqs)
-    if not len(numeric):
+    if not len(numeric_positions(seqs)):
         return {"differences": 0, "standardize_sequences": False}
     standardize = resolve_standardize(standardize, seqs, step_outputs)
     log_scales = sequence_log_scales(seqs) if standardize else ()
-    if standardize:  # the differences are taken of what the RNN reads
-        values = standardized_values(seqs, log_scales)
     differences = resolve_differences(differences, patch_size)
+    scales = ()
+    if differences:  # of what the RNN reads
+        values = (
+            standardized_values(seqs, log_scales)
+            if standardize
+            else numeric_values(seqs)[0]
+        )
+        scales = difference_scales(values, seqs, differences)
     return {
         "differences": differences,
-        "difference_scales": difference_scales(values, seqs, differences),
+        "difference_scales": scales,
         "standardize_sequences": standardize,
         "sequence_log_scales": log_scales,
     }
