@@ -433,10 +433,10 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         for name, value in plan.encoder.fitted_attributes().items():
             setattr(self, name, value)
         self._set_net(net)
-        refitted = selection is not None and selection is not net
-        self._set_history(net.history, validate=plan.valid is not None and not refitted)
-        if refitted:
-            self._set_hold_out_scores(selection.history)
+        scored = None  # the run that scored the hold-out, if any
+        if plan.valid is not None:
+            scored = net if selection is None else selection
+        self._set_history(net.history, None if scored is None else scored.history)
         if not plan.continuing:  # codes the first fit has no embedding for
             self._unseen_codes = unseen_codes(plan.seqs, plan.seqs.categorical)
         epochs = len(net.history) - plan.n_before
@@ -691,26 +691,21 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             checked.append(item)
         return checked
 
-    def _set_hold_out_scores(self, history):
-        """The hold-out scores of the run that chose a refit's epochs."""
-        self.validation_scores_ = [
-            float(row["valid_score"]) for row in history if "valid_score" in row
-        ]
-        self.best_validation_score_ = float(history[-1]["best_valid_score"])
-
-    def _set_history(self, history, validate):
+    def _set_history(self, history, scored=None):
+        """The history attributes of the net trained, ``history``, with the
+        hold-out scores of ``scored`` (that same history with early
+        stopping, a refit's choosing run's, or None without a hold-out)."""
         self.n_iter_ = len(history)
         self.loss_curve_ = [float(row["train_loss"]) for row in history]
-        scores = [float(row["valid_score"]) for row in history if "valid_score" in row]
-        if validate:
-            self.validation_scores_ = scores
+        self.validation_scores_ = self.best_validation_score_ = None
+        if scored is not None:
+            self.validation_scores_ = [
+                float(row["valid_score"]) for row in scored if "valid_score" in row
+            ]
             # the score of the weights kept, as KeepBest recorded it
-            self.best_validation_score_ = float(history[-1]["best_valid_score"])
-            self.best_loss_ = None
-        else:
-            self.validation_scores_ = None
-            self.best_validation_score_ = None
-            self.best_loss_ = min(self.loss_curve_)
+            self.best_validation_score_ = float(scored[-1]["best_valid_score"])
+        # as in MLP, no best training loss where the hold-out chose the weights
+        self.best_loss_ = None if scored is history else min(self.loss_curve_)
 
     def _resolve_device(self):
         return resolve_device(self.device)

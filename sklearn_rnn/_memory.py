@@ -7,6 +7,7 @@ from contextlib import contextmanager
 import torch
 
 from ._module import front_kernels
+from ._step_inputs import columns_per_numeric
 
 #: Recurrent weight matrices per unit, by cell.
 _GATES = {"rnn": 1, "gru": 3, "lstm": 4}
@@ -23,10 +24,11 @@ def check_network_size(module):
     patch_size = module["patch_size"]
     per_layer = directions * _GATES[module["cell"]] * size  # units of every gate
     dims = module.get("embedding_dims", ())
-    numeric = module["input_size"] - len(dims)
-    # the numeric features and their differences, then the embedded codes
-    levels = 2 if module.get("standardize_sequences", False) else 0
-    width = numeric * (1 + levels + module.get("differences", 0)) + sum(dims)
+    per_numeric = columns_per_numeric(
+        module.get("differences", 0), module.get("standardize_sequences", False)
+    )
+    # the numeric features' columns, then the embedded codes
+    width = (module["input_size"] - len(dims)) * per_numeric + sum(dims)
     tables = sum(
         (n + 2) * d for n, d in zip(module.get("n_categories", ()), dims, strict=True)
     )

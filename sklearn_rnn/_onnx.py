@@ -25,7 +25,7 @@ from torch import nn
 
 from ._module import CELLS, RecurrentNetwork
 from ._optional import require
-from ._step_inputs import differenced, standardized
+from ._step_inputs import numeric_columns
 
 __all__ = ["to_onnx"]
 
@@ -270,7 +270,7 @@ class _ExportedNetwork(nn.Module):
         if self.scaled:
             X = ((X.to(torch.float64) - self.x_mean) / self.x_scale).to(torch.float32)
         X = torch.where(valid[..., None], X, torch.zeros_like(X))
-        X = self._step_inputs(X, valid)
+        X = self._step_inputs(X, lengths, valid)
         X, patch_lengths = self._patches(X, lengths)
         states = self._top_states(X, patch_lengths)  # (batch, patches, H * dirs)
         if self.return_sequences:
@@ -288,20 +288,15 @@ class _ExportedNetwork(nn.Module):
             return raw * self.y_scale + self.y_mean
         return torch.softmax(raw, dim=-1)
 
-    def _step_inputs(self, X, valid):
+    def _step_inputs(self, X, lengths, valid):
         """As :class:`~sklearn_rnn._step_inputs.StepInputs`: the numeric features,
         their differences, then each categorical feature's embedding."""
         if not (self.categorical or self.differences or self.standardize):
             return X
-        parts = [X.index_select(2, self.numeric)] if self.has_numeric else []
-        if self.standardize:
-            lengths = valid.sum(dim=1)
-            parts[0], levels = standardized(parts[0], lengths, valid, self.log_scales)
-            parts.append(levels)
-        if self.differences:
-            parts.append(
-                differenced(parts[0], valid, self.differences, self.inverse_scales)
-            )
+        parts = []
+        if self.has_numeric:
+            numeric = X.index_select(2, self.numeric)
+            parts.extend(numeric_columns(self, numeric, lengths, valid))
         for k, (j, n) in enumerate(self.categorical):
             codes = X[..., j]
             table = getattr(self, f"table{k}")

@@ -6,6 +6,12 @@ import torch
 from torch import nn
 
 
+def columns_per_numeric(differences, standardize):
+    """The columns :class:`StepInputs` gives each numeric feature: itself,
+    its level and scale when standardised per sequence, its differences."""
+    return 1 + (2 if standardize else 0) + differences
+
+
 class StepInputs(nn.Module):
     """Each time step's features as the RNN reads them: the numeric features
     (as they are, or standardised per sequence), then their differences (if
@@ -105,8 +111,8 @@ class StepInputs(nn.Module):
             for n, dim in zip(self.n_categories, embedding_dims, strict=True)
         )
         #: the step feature each output column comes from
-        levels = 2 if self.standardize else 0
-        self.feature_of_column = numeric * (1 + levels + self.differences) + [
+        per_numeric = columns_per_numeric(self.differences, self.standardize)
+        self.feature_of_column = numeric * per_numeric + [
             j
             for j, dim in zip(self.categorical, embedding_dims, strict=True)
             for _ in range(int(dim))
@@ -123,15 +129,8 @@ class StepInputs(nn.Module):
         valid = (torch.arange(X.shape[1]) < lengths.cpu()[:, None]).to(X.device)
         parts = []
         if self.numeric:
-            numeric = torch.tensor(self.numeric, device=X.device)
-            parts.append(X.index_select(2, numeric))
-        if self.standardize:
-            parts[0], levels = standardized(parts[0], lengths, valid, self.log_scales)
-            parts.append(levels)
-        if self.differences:
-            parts.append(
-                differenced(parts[0], valid, self.differences, self.inverse_scales)
-            )
+            numeric = X.index_select(2, torch.tensor(self.numeric, device=X.device))
+            parts.extend(numeric_columns(self, numeric, lengths, valid))
         for j, n, table in zip(
             self.categorical, self.n_categories, self.embeddings, strict=True
         ):
@@ -148,6 +147,24 @@ class StepInputs(nn.Module):
             average = table.weight[1:].mean(dim=0)
             vectors = torch.where(unknown[..., None], average, vectors)
         return vectors
+
+
+def numeric_columns(settings, numeric, lengths, valid):
+    """The columns the RNN reads of the numeric features ``numeric``
+    (``(batch, max_length, n)``): the features, standardised per sequence
+    and with their levels if ``settings.standardize``, then their
+    differences if ``settings.differences``. ``settings`` is a
+    :class:`StepInputs`, or the ONNX exporter's copy of its settings (the
+    attributes ``standardize``, ``log_scales``, ``differences`` and
+    ``inverse_scales``)."""
+    parts = [numeric]
+    if settings.standardize:
+        parts[0], levels = standardized(numeric, lengths, valid, settings.log_scales)
+        parts.append(levels)
+    if settings.differences:
+        orders, scales = settings.differences, settings.inverse_scales
+        parts.append(differenced(parts[0], valid, orders, scales))
+    return parts
 
 
 def differenced(numeric, valid, orders, inverse_scales):

@@ -115,6 +115,25 @@ def outputs(est, X):
     return est.predict(X)
 
 
+def assert_alone_equals_batched(model, X):
+    """Each sequence's outputs alone equal its outputs in the batch X, to
+    the bit."""
+    together = outputs(model, X)
+    alone = np.concatenate([outputs(model, X[i : i + 1]) for i in range(len(X))])
+    np.testing.assert_array_equal(together, alone)
+
+
+def assert_per_step_outputs_causal(model, sequence, first_changed=4):
+    """Changing ``sequence`` from step ``first_changed`` on leaves the
+    per-step outputs before it unchanged, to the bit, and moves the others."""
+    before = np.ravel(model.predict([sequence]))
+    changed = sequence.copy()
+    changed[first_changed:] += 5.0
+    after = np.ravel(model.predict([changed]))
+    np.testing.assert_array_equal(after[:first_changed], before[:first_changed])
+    assert not np.allclose(after[first_changed:], before[first_changed:])
+
+
 def run_without_cuda(script):
     """Run ``script`` in a fresh Python that sees no GPU; return its stdout."""
     env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}

@@ -4,7 +4,13 @@ padding invariance, causality, persistence and the batch-invariant copy."""
 import numpy as np
 import pytest
 import torch
-from _helpers import FAST, fit_quietly, make_ragged
+from _helpers import (
+    FAST,
+    assert_alone_equals_batched,
+    assert_per_step_outputs_causal,
+    fit_quietly,
+    make_ragged,
+)
 
 from sklearn_rnn import RNNClassifier, RNNRegressor, load
 from sklearn_rnn._module import ConvFrontEnd, RecurrentNetwork, batch_invariant
@@ -69,9 +75,7 @@ def test_predictions_alone_equal_predictions_in_a_batch(params):
     X, y, _ = make_ragged(n_samples=23, min_len=2, max_len=17)
     model = fit_quietly(RNNClassifier(**{**FAST, **params}), X, y)
     assert model.conv_layers_ == params["conv_layers"]
-    together = model.predict_proba(X)
-    alone = np.concatenate([model.predict_proba(X[i : i + 1]) for i in range(len(X))])
-    np.testing.assert_array_equal(together, alone)
+    assert_alone_equals_batched(model, X)
 
 
 def test_per_step_outputs_stay_causal():
@@ -80,12 +84,7 @@ def test_per_step_outputs_stay_causal():
     model = fit_quietly(
         RNNRegressor(**{**FAST, "return_sequences": True, "conv_layers": 2}), X, y
     )
-    before = np.ravel(model.predict(X[:1]))
-    changed = X[0].copy()
-    changed[4:] += 5.0  # every step from the fifth on
-    after = np.ravel(model.predict([changed]))
-    np.testing.assert_array_equal(after[:4], before[:4])
-    assert not np.allclose(after[4:], before[4:])
+    assert_per_step_outputs_causal(model, X[0])  # every step from the fifth on
 
 
 def test_save_and_load_keep_the_front_end(tmp_path):
