@@ -123,6 +123,18 @@ def assert_alone_equals_batched(model, X):
     np.testing.assert_array_equal(together, alone)
 
 
+def assert_per_step_regressor_causal(**params):
+    """A per-step ``RNNRegressor(**params)`` fitted on running sums of ragged
+    sequences passes :func:`assert_per_step_outputs_causal` on the first
+    of them (every step from the fifth on changed)."""
+    X, _, _ = make_ragged(n_samples=20, min_len=6, max_len=12)
+    y = [np.cumsum(x[:, 0]) for x in X]
+    model = fit_quietly(
+        RNNRegressor(**{**FAST, "return_sequences": True, **params}), X, y
+    )
+    assert_per_step_outputs_causal(model, X[0])
+
+
 def assert_per_step_outputs_causal(model, sequence, first_changed=4):
     """Changing ``sequence`` from step ``first_changed`` on leaves the
     per-step outputs before it unchanged, to the bit, and moves the others."""

@@ -8,7 +8,7 @@ import torch
 from _helpers import (
     FAST,
     assert_alone_equals_batched,
-    assert_per_step_outputs_causal,
+    assert_per_step_regressor_causal,
     fit_quietly,
     make_ragged,
 )
@@ -121,12 +121,7 @@ def test_predictions_alone_equal_predictions_in_a_batch(params):
 
 
 def test_per_step_outputs_stay_causal():
-    X, _, _ = make_ragged(n_samples=20, min_len=6, max_len=12)
-    y = [np.cumsum(x[:, 0]) for x in X]
-    model = fit_quietly(
-        RNNRegressor(**{**FAST, "return_sequences": True, "differences": 2}), X, y
-    )
-    assert_per_step_outputs_causal(model, X[0])  # every step from the fifth on
+    assert_per_step_regressor_causal(differences=2)
 
 
 def test_the_widened_copy_computes_the_same_function():
