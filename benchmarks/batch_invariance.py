@@ -56,6 +56,17 @@ CONVOLVED = [
     for pooling, patch, conv in (("max", 3, 2), ("last", 1, 1), ("steps", 1, 3))
 ]
 
+#: With the batch-normalised front end, its statistics drawn at random:
+#: (..., patch_size, conv_layers, 0, False, batch_norm).
+NORMALISED = [
+    (cell, hidden, inputs, 1, bidirectional, ragged, "max", patch, conv, 0, False, True)
+    for cell in ("gru", "lstm")
+    for hidden, inputs in ((16, 3), (9, 2))
+    for bidirectional in (False, True)
+    for ragged in (False, True)
+    for patch, conv in ((3, 2), (4, 1))
+]
+
 #: Reading differences and sequences standardised by their own moments:
 #: (..., patch_size, conv_layers, differences, standardize_sequences).
 TRANSFORMED = [
@@ -77,8 +88,9 @@ def batch_sizes_that_differ(architecture, max_batch, width=25):
     """Batch sizes at which sequence 0's output differs from its output
     alone (padded to its own length only)."""
     cell, hidden, inputs, layers, bidirectional, ragged, pooling, *front = architecture
-    defaults = (1, 0, 0, False)  # patch_size, conv_layers, differences, standardize
-    patch_size, conv_layers, differences, standardize = (
+    # patch_size, conv_layers, differences, standardize, batch_norm
+    defaults = (1, 0, 0, False, False)
+    patch_size, conv_layers, differences, standardize, batch_norm = (
         *front,
         *defaults[len(front) :],
     )
@@ -97,8 +109,11 @@ def batch_sizes_that_differ(architecture, max_batch, width=25):
         difference_scales=(0.5,) * (inputs * differences),
         standardize_sequences=standardize,
         sequence_log_scales=(0.1,) * inputs if standardize else (),
+        batch_norm=batch_norm,
     )
-    module = batch_invariant(module)  # what predict runs
+    if batch_norm:
+        _draw_statistics(module.front.norms)
+    module = batch_invariant(module.eval())  # what predict runs
     X = torch.randn(max_batch, width, inputs)
     if ragged:
         lengths = torch.randint(3, width + 1, (max_batch,))
@@ -118,6 +133,17 @@ def batch_sizes_that_differ(architecture, max_batch, width=25):
     return changes
 
 
+def _draw_statistics(norms):
+    """Running statistics and scales far from the identity, as training
+    leaves them."""
+    with torch.no_grad():
+        for norm in norms:
+            norm.running_mean.uniform_(-2, 2)
+            norm.running_var.uniform_(0.1, 5)
+            norm.weight.uniform_(0.5, 2)
+            norm.bias.uniform_(-1, 1)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=1)
@@ -126,14 +152,14 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     failed = 0
-    for architecture in ARCHITECTURES + CONVOLVED + TRANSFORMED:
+    for architecture in ARCHITECTURES + CONVOLVED + NORMALISED + TRANSFORMED:
         changes = batch_sizes_that_differ(architecture, args.max_batch)
         if changes:
             failed += 1
             print(f"{architecture}: output changes at batch sizes {changes}")
     capability = torch.backends.cpu.get_cpu_capability()
     print(
-        f"{len(ARCHITECTURES + CONVOLVED + TRANSFORMED)} architectures, "
+        f"{len(ARCHITECTURES + CONVOLVED + NORMALISED + TRANSFORMED)} architectures, "
         f"batches of 1 to "
         f"{args.max_batch}, {args.threads} thread(s), {capability} kernels: "
         f"{failed} not invariant"

@@ -125,6 +125,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             Interval(Integral, 0, None, closed="left"),
             StrOptions({"auto"}),
         ],
+        "batch_norm": ["boolean"],
         "differences": [
             Interval(Integral, 0, None, closed="left"),
             StrOptions({"auto"}),
@@ -168,6 +169,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         pooling,
         patch_size,
         conv_layers,
+        batch_norm,
         differences,
         standardize_sequences,
         solver,
@@ -200,6 +202,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         self.pooling = pooling
         self.patch_size = patch_size
         self.conv_layers = conv_layers
+        self.batch_norm = batch_norm
         self.differences = differences
         self.standardize_sequences = standardize_sequences
         self.solver = solver

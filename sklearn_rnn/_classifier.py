@@ -52,6 +52,18 @@ _PARAMETERS = _docstrings.PARAMETERS.format(
         OSULeaf 0.815 (0.828), ACSF1 0.807 (0.823), BasicMotions 0.975
         (0.992); PickupGestureWiimoteZ 0.847 (0.840).
 """,
+    batch_norm_reason="""\
+        Off by default: with ``batch_norm=True`` (``bash
+        benchmarks/why_defaults.sh``; 3 seeds) test accuracy rose on
+        OSULeaf (200 training series of 427 steps) from 0.828 to 0.887 and
+        on ACSF1 (100 of 1460 steps) from 0.823 to 0.900, in about the same
+        fit time, and on BasicMotions from 0.992 to 1.000, but fell on the
+        sets of 50 or fewer training series (GunPoint 0.991 to 0.962,
+        ArrowHead 0.785 to 0.714, PickupGestureWiimoteZ 0.840 to 0.567) and
+        on PigCVP (0.471 to 0.439), and PLAID read level (0.864 against
+        0.867) in a longer fit. Compare both by cross-validation on long
+        series with a hundred or more training series.
+""",
     conv_layers_reason="""\
         Against ``conv_layers=0`` (``bash benchmarks/why_defaults.sh``; 3
         seeds), test accuracy on the sets read in patches: GunPoint 0.991
@@ -164,6 +176,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         pooling="auto",
         patch_size="auto",
         conv_layers="auto",
+        batch_norm=False,
         differences=0,
         standardize_sequences="auto",
         solver="adam",
@@ -198,6 +211,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             pooling=pooling,
             patch_size=patch_size,
             conv_layers=conv_layers,
+            batch_norm=batch_norm,
             differences=differences,
             standardize_sequences=standardize_sequences,
             solver=solver,

@@ -72,7 +72,17 @@ PARAMETERS = """\
         blurs which step a token or code was at). Attributions of a model
         with a front end spread over each window; ``conv_layers=0`` gives
         them step by step. The fitted value is ``conv_layers_``.
-{conv_layers_reason}    differences : int or "auto", default={differences}
+{conv_layers_reason}    batch_norm : bool, default=False
+        Make the convolution front end (``conv_layers_ > 0``) read every
+        step and normalise it over the batch, as the convolution blocks of
+        FCN and LSTM-FCN do: its first layer then reads a window of 8 steps
+        ending at each step (not one window a patch), a patch's vector is
+        the maximum of its steps' vectors, and each layer's output is
+        standardised by the mean and variance of the training batch's valid
+        steps before its ReLU (at prediction time by their running
+        averages, a fixed linear map: a prediction still does not depend on
+        the batch). Not used without a front end.
+{batch_norm_reason}    differences : int or "auto", default={differences}
         Orders of differences of each numeric step feature that the RNN
         reads beside the feature: with 1, step t also reads
         ``x_t - x_{{t-1}}``, divided by the root mean square of those

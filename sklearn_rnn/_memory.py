@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 import torch
 
-from ._module import front_kernels
+from ._conv_front import front_kernels
 from ._step_inputs import columns_per_numeric
 
 #: Recurrent weight matrices per unit, by cell.
@@ -37,7 +37,7 @@ def check_network_size(module):
     front = 0
     if conv:  # ConvFrontEnd: a linear map of each layer's window
         rnn_inputs = size
-        first, *others = front_kernels(patch_size, conv)
+        first, *others = front_kernels(patch_size, conv, module.get("batch_norm"))
         front = size * (first * width + 1) + sum(size * (k * size + 1) for k in others)
     n_weights = (
         tables

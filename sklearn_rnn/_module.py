@@ -13,6 +13,7 @@ from torch.nn.utils.rnn import (
 )
 
 from ._bidirectional import padded_bidirectional
+from ._conv_front import ConvFrontEnd, folded_layers
 from ._step_inputs import StepInputs
 
 #: Recurrent layers by the name of their cell.
@@ -33,6 +34,7 @@ ARCHITECTURE = (
     "pooling",
     "patch_size",
     "conv_layers",
+    "batch_norm",
     "differences",
     "standardize_sequences",
     "return_sequences",
@@ -91,6 +93,9 @@ class RecurrentNetwork(nn.Module):
     conv_layers : int
         Causal convolution layers in front of the RNN (:class:`ConvFrontEnd`),
         with ``hidden_size`` channels; 0 reads each patch as one linear input.
+    batch_norm : bool
+        The front end reads every step and normalises its layers over the
+        batch (see :class:`ConvFrontEnd`).
     differences : int
         Orders of differences of the numeric step features read beside them
         (see :class:`StepInputs`).
@@ -128,6 +133,7 @@ class RecurrentNetwork(nn.Module):
         pooling="last",
         patch_size=1,
         conv_layers=0,
+        batch_norm=False,
         differences=0,
         difference_scales=(),
         standardize_sequences=False,
@@ -154,7 +160,11 @@ class RecurrentNetwork(nn.Module):
         rnn_inputs = self.inputs.output_size * patch_size
         if conv_layers:
             self.front = ConvFrontEnd(
-                self.inputs.output_size, hidden_size, patch_size, conv_layers
+                self.inputs.output_size,
+                hidden_size,
+                patch_size,
+                conv_layers,
+                batch_norm,
             )
             rnn_inputs = hidden_size
         self.rnn = CELLS[cell](
@@ -330,68 +340,6 @@ class RecurrentNetwork(nn.Module):
         return X, lengths
 
 
-def front_kernels(patch_size, n_layers):
-    """The window of each :class:`ConvFrontEnd` layer, in steps of its
-    input: ``max(2 * patch_size, 8)`` steps, then 3 patches a layer."""
-    return (max(2 * patch_size, 8),) + (3,) * (n_layers - 1)
-
-
-class ConvFrontEnd(nn.Module):
-    """Causal convolutions that read the time steps for the RNN.
-
-    The first layer reads each patch of ``patch_size`` steps together with
-    the steps before it, a window of ``max(2 * patch_size, 8)`` steps, and
-    gives one vector per patch; each further layer reads three consecutive
-    patches' vectors (the patch and the two before it). Every layer is a
-    linear map of its window and a ReLU.
-
-    Causal and padding-invariant by construction: a patch's vector depends
-    on its own and earlier steps only, and the windows before a sequence's
-    first step read zeros, as the steps after its last one do (a batch is
-    zero-padded), so a sequence gets the same vectors alone and in a batch.
-    Each window is a matrix product over unfolded steps (as the RNN's own
-    input is), not a convolution kernel, so the batch-invariance widening
-    (:func:`batch_invariant`) applies to it too.
-
-    Parameters
-    ----------
-    input_size : int
-        Features per time step (after the embeddings).
-    channels : int
-        Output vector size of every layer.
-    patch_size : int
-        Steps per patch: the first layer's stride.
-    n_layers : int
-        Layers, at least 1.
-    """
-
-    def __init__(self, input_size, channels, patch_size, n_layers):
-        super().__init__()
-        self.patch_size = int(patch_size)
-        self.kernels = front_kernels(self.patch_size, n_layers)
-        self.linears = nn.ModuleList(
-            nn.Linear(k * (input_size if i == 0 else channels), channels)
-            for i, k in enumerate(self.kernels)
-        )
-
-    def forward(self, X, lengths):
-        """One vector per patch, ``(batch, patches, channels)``, and the
-        lengths in patches."""
-        size = self.patch_size
-        batch, width = X.shape[0], X.shape[1]
-        patches = -(-width // size)
-        h = X
-        for i, (linear, kernel) in enumerate(
-            zip(self.linears, self.kernels, strict=True)
-        ):
-            stride = size if i == 0 else 1
-            right = patches * size - width if i == 0 else 0
-            h = nn.functional.pad(h, (0, 0, kernel - stride, right))
-            h = h.unfold(1, kernel, stride).transpose(2, 3)
-            h = torch.relu(linear(h.reshape(batch, patches, -1)))
-        return h, (lengths + size - 1) // size
-
-
 #: The defaults of :class:`RecurrentNetwork`'s parameters.
 MODULE_DEFAULTS = {
     name: parameter.default
@@ -469,8 +417,11 @@ def _widened(module):
             pooling=module.pooling,
             patch_size=module.patch_size,
             conv_layers=0 if module.front is None else len(module.front.kernels),
+            batch_norm=module.front is not None and module.front.batch_norm,
             return_sequences=module.return_sequences,
         )
+    if module.front is not None:  # its normalisation is folded into its weights
+        padded.front.norms = nn.ModuleList(nn.Identity() for _ in padded.front.norms)
     weights = {f"inputs.{name}": value for name, value in inputs.state_dict().items()}
     if module.front is not None:  # its channels are the hidden size
         weights.update(_widened_front(module.front, size, wide))
@@ -494,15 +445,15 @@ def _widened(module):
 
 def _widened_front(front, size, wide):
     """The weights of a :class:`ConvFrontEnd` with ``size`` channels as one
-    with ``wide``: the extra channels have zero weights, so they stay
-    exactly zero."""
+    with ``wide`` and no normalisation (folded into the weights): the extra
+    channels have zero weights, so they stay exactly zero."""
     weights = {}
-    for i, linear in enumerate(front.linears):
-        weight = _widen(linear.weight, 0, size, wide)
+    for i, (weight, bias) in enumerate(folded_layers(front)):
+        weight = _widen(weight, 0, size, wide)
         if i:  # the window's blocks of the layer below's channels
             weight = _widen(weight, 1, size, wide)
         weights[f"front.linears.{i}.weight"] = weight
-        weights[f"front.linears.{i}.bias"] = _widen(linear.bias, 0, size, wide)
+        weights[f"front.linears.{i}.bias"] = _widen(bias, 0, size, wide)
     return weights
 
 

@@ -23,6 +23,7 @@ import torch
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from ._conv_front import folded_layers
 from ._module import CELLS, RecurrentNetwork
 from ._optional import require
 from ._step_inputs import numeric_columns
@@ -318,7 +319,7 @@ class _ExportedNetwork(nn.Module):
         lengths in patches."""
         size = self.patch_size
         if self.front is not None:
-            return self.front(X), (lengths + size - 1) // size
+            return self.front(X, lengths), (lengths + size - 1) // size
         if size == 1:
             return X, lengths
         batch, width, features = X.shape
@@ -364,37 +365,54 @@ class _ExportedNetwork(nn.Module):
 
 
 class _ExportedFront(nn.Module):
-    """A trained :class:`~sklearn_rnn._module.ConvFrontEnd` as ONNX
-    convolutions: each layer's linear map of its window of steps is a
-    ``Conv1d`` of that kernel and stride, then the ReLU."""
+    """A trained :class:`~sklearn_rnn._conv_front.ConvFrontEnd` as ONNX
+    convolutions: each layer's linear map of its window of steps (its batch
+    normalisation folded in) is a ``Conv1d`` of that kernel and stride, then
+    the ReLU; with ``batch_norm`` the first layer runs at every step and
+    each patch takes the maximum over its valid steps."""
 
     def __init__(self, front):
         super().__init__()
         self.patch_size = front.patch_size
         self.kernels = front.kernels
-        for i, (linear, kernel) in enumerate(
-            zip(front.linears, front.kernels, strict=True)
+        self.every_step = front.batch_norm
+        for i, ((weight, bias), kernel) in enumerate(
+            zip(folded_layers(front), front.kernels, strict=True)
         ):
             # the window is laid out step after step: column t * F + f
-            weight = linear.weight.detach().reshape(linear.out_features, kernel, -1)
+            weight = weight.reshape(weight.shape[0], kernel, -1)
             self.register_buffer(f"weight{i}", weight.permute(0, 2, 1).contiguous())
-            self.register_buffer(f"bias{i}", linear.bias.detach().clone())
+            self.register_buffer(f"bias{i}", bias.clone())
 
-    def forward(self, X):
+    def forward(self, X, lengths):
         size = self.patch_size
         width = X.shape[1]
         patches = (width + size - 1) // size
+        stride = 1 if self.every_step else size
         # the zeros before the first step, and those completing the last patch
-        first = self.kernels[0] - size
+        first = self.kernels[0] - stride
         h = nn.functional.pad(X, (0, 0, first, size - 1))
         h = h[:, : first + patches * size].transpose(1, 2)
         for i, kernel in enumerate(self.kernels):
             if i:
                 h = nn.functional.pad(h, (kernel - 1, 0))
             weight, bias = getattr(self, f"weight{i}"), getattr(self, f"bias{i}")
-            h = nn.functional.conv1d(h, weight, bias, stride=size if i == 0 else 1)
-            h = torch.relu(h)
+            h = torch.relu(
+                nn.functional.conv1d(h, weight, bias, stride=stride if i == 0 else 1)
+            )
+            if i == 0 and self.every_step:
+                h = self._patch_maxima(h, lengths, patches)
         return h.transpose(1, 2)
+
+    def _patch_maxima(self, h, lengths, patches):
+        """``(batch, channels, patches * size)`` -> each patch's maximum
+        over its valid steps, ``(batch, channels, patches)``."""
+        size = self.patch_size
+        steps = torch.arange(patches * size, device=h.device)
+        valid = steps[None, None, :] < lengths[:, None, None]
+        h = torch.where(valid, h, torch.zeros_like(h))
+        batch, channels = h.shape[0], h.shape[1]
+        return h.reshape(batch, channels, patches, size).amax(dim=3)
 
 
 def _gather_steps(X, index):

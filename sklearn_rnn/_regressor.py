@@ -84,6 +84,9 @@ _PARAMETERS = _docstrings.PARAMETERS.format(
         0.0436 on Covid3Month (0.0430), the one regression set whose
         sequence sizes spread enough for ``"auto"`` to turn it on.
 """,
+    batch_norm_reason="""\
+        The regressor has no front end by default (``conv_layers=0``).
+""",
     conv_layers_reason="""\
         None by default for the regressor: on the two regression sets of
         ``benchmarks/accuracy.py`` (10 seeds; ``bash
@@ -165,6 +168,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         pooling="last",
         patch_size="auto",
         conv_layers=0,
+        batch_norm=False,
         differences="auto",
         standardize_sequences=False,
         solver="adam",
@@ -198,6 +202,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             pooling=pooling,
             patch_size=patch_size,
             conv_layers=conv_layers,
+            batch_norm=batch_norm,
             differences=differences,
             standardize_sequences=standardize_sequences,
             solver=solver,

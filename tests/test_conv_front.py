@@ -69,6 +69,8 @@ def test_the_front_end_learns_a_window_of_steps():
         {"conv_layers": 2, "patch_size": 3, "hidden_size": 13},
         {"conv_layers": 3, "patch_size": 2, "bidirectional": True},
         {"conv_layers": 2, "patch_size": 4, "pooling": "mean", "cell": "lstm"},
+        {"conv_layers": 2, "patch_size": 3, "batch_norm": True},
+        {"conv_layers": 1, "patch_size": 4, "batch_norm": True, "hidden_size": 13},
     ],
 )
 def test_predictions_alone_equal_predictions_in_a_batch(params):
@@ -78,26 +80,45 @@ def test_predictions_alone_equal_predictions_in_a_batch(params):
     assert_alone_equals_batched(model, X)
 
 
-def test_per_step_outputs_stay_causal():
-    assert_per_step_regressor_causal(conv_layers=2)
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_per_step_outputs_stay_causal(batch_norm):
+    assert_per_step_regressor_causal(conv_layers=2, batch_norm=batch_norm)
 
 
-def test_save_and_load_keep_the_front_end(tmp_path):
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_save_and_load_keep_the_front_end(tmp_path, batch_norm):
     X, y = _long()
-    clf = fit_quietly(RNNClassifier(hidden_size=8, max_iter=2, random_state=0), X, y)
+    clf = RNNClassifier(
+        hidden_size=8, max_iter=2, random_state=0, batch_norm=batch_norm
+    )
+    fit_quietly(clf, X, y)
     clf.save(tmp_path / "model.safetensors")
     loaded = load(tmp_path / "model.safetensors")
     assert loaded.conv_layers_ == 2
+    assert loaded.batch_norm is batch_norm
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 
-def test_the_widened_copy_computes_the_same_function():
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_the_widened_copy_computes_the_same_function(batch_norm):
     torch.manual_seed(0)
     module = RecurrentNetwork(
-        3, 4, hidden_size=13, patch_size=3, conv_layers=2, pooling="max"
-    ).eval()
+        3,
+        4,
+        hidden_size=13,
+        patch_size=3,
+        conv_layers=2,
+        pooling="max",
+        batch_norm=batch_norm,
+    )
     X = torch.randn(9, 20, 3)
-    lengths = torch.full((9,), 20)
+    lengths = torch.tensor([20, 19, 17, 12, 9, 5, 3, 2, 1])
+    if batch_norm:  # running statistics far from 0 and 1
+        with torch.no_grad():
+            for _ in range(30):
+                module(X * 4 + 3, lengths)
+        assert (module.front.norms[0].running_mean.abs() > 0.1).any()
+    module.eval()
     with torch.inference_mode():
         np.testing.assert_allclose(
             batch_invariant(module)(X, lengths), module(X, lengths), atol=1e-6
@@ -115,6 +136,59 @@ def test_a_window_reads_the_steps_before_its_patch():
     assert lengths.tolist() == [3]
     moved = (out != base).any(dim=2)[0].tolist()
     assert moved == [True, True, False]
+
+
+def test_batch_statistics_are_those_of_the_valid_steps():
+    # in training, padding a batch further (with any values) changes neither
+    # the valid steps' outputs nor the running statistics
+    torch.manual_seed(0)
+    X = torch.randn(5, 14, 2)
+    lengths = torch.tensor([14, 11, 6, 3, 1])
+    X = X * (torch.arange(14)[None, :, None] < lengths[:, None, None])
+    wide = torch.cat([X, torch.randn(5, 9, 2) * 100], dim=1)
+    outputs, stats = [], []
+    for batch in (X, wide):
+        torch.manual_seed(1)
+        front = ConvFrontEnd(2, 6, patch_size=3, n_layers=2, batch_norm=True)
+        h, patch_lengths = front(batch, lengths)
+        outputs.append([h[i, :n] for i, n in enumerate(patch_lengths.tolist())])
+        stats.append([norm.running_var.clone() for norm in front.norms])
+        assert patch_lengths.tolist() == [5, 4, 2, 1, 1]
+    for a, b in zip(*outputs, strict=True):
+        torch.testing.assert_close(a, b)
+    for a, b in zip(*stats, strict=True):
+        torch.testing.assert_close(a, b)
+
+
+def test_a_batch_normalised_window_reads_every_step():
+    front = ConvFrontEnd(1, 4, patch_size=3, n_layers=1, batch_norm=True).eval()
+    assert front.kernels == (8,)
+    with torch.no_grad():
+        base, _ = front(torch.zeros(1, 12, 1), torch.tensor([12]))
+        for step, first_moved in ((0, 0), (4, 1), (10, 3)):
+            X = torch.zeros(1, 12, 1)
+            X[0, step] = 1.0  # read by the windows of steps step to step + 7
+            out, _ = front(X, torch.tensor([12]))
+            moved = (out != base).any(dim=2)[0].tolist()
+            last = min((step + 7) // 3, 3)
+            assert moved == [first_moved <= p <= last for p in range(4)]
+
+
+def test_batch_norm_trains_on_a_batch_of_one_patch():
+    X = [np.ones((2, 1), dtype=np.float32), np.zeros((3, 1), dtype=np.float32)]
+    params = {**FAST, "conv_layers": 2, "patch_size": 4, "batch_size": 1}
+    clf = RNNClassifier(**params, batch_norm=True)
+    fit_quietly(clf, X, [0, 1])
+    assert np.isfinite(clf.predict_proba(X)).all()
+
+
+def test_batch_norm_without_a_front_end_changes_nothing():
+    X, y = _long()
+    X = X[:, :12]
+    params = {**FAST, "conv_layers": 0, "patch_size": 1}
+    plain = fit_quietly(RNNClassifier(**params), X, y)
+    normed = fit_quietly(RNNClassifier(**params, batch_norm=True), X, y)
+    np.testing.assert_array_equal(normed.predict_proba(X), plain.predict_proba(X))
 
 
 def test_attributions_flow_through_the_front_end():

@@ -176,6 +176,24 @@ def test_classifier_standardizing_each_sequence(tmp_path, conv_layers):
         )
 
 
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_batch_normalised_front_end(tmp_path, bidirectional):
+    clf = RNNClassifier(
+        conv_layers=2,
+        batch_norm=True,
+        patch_size=3,
+        bidirectional=bidirectional,
+        **{**FAST, "max_iter": 5},
+    ).fit(X, LABELS)
+    for norm in clf.net_.module_.front.norms:  # trained statistics, not 0 and 1
+        assert norm.running_mean.abs().max() > 0
+    session = _exported(tmp_path, clf)
+    for batch in _batches(X):
+        np.testing.assert_allclose(
+            _run(session, batch), clf.predict_proba(batch), rtol=0, atol=ATOL
+        )
+
+
 def test_pipeline_scaler_folded_in(tmp_path):
     shifted = [x * [1.0, 50.0, 0.1] + [3.0, -200.0, 1.0] for x in X]
     shifted = [x.astype(np.float32) for x in shifted]

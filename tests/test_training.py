@@ -556,6 +556,7 @@ CHANGES = {
     "pooling": "mean",
     "patch_size": 2,
     "conv_layers": 1,
+    "batch_norm": True,
     "differences": 2,
     "standardize_sequences": True,
     "return_sequences": True,
