@@ -52,6 +52,11 @@ run --sets CardanoSentiment Covid3Month --param early_stopping=True differences=
 python small_regression.py --param early_stopping=True differences=0 bidirectional=True
 echo "# classifier conv_layers=0 (default 'auto': 2 when read in patches)"
 run --sets GunPoint ArrowHead OSULeaf Trace PickupGestureWiimoteZ ACSF1 BasicMotions --param conv_layers=0 "$@"
+echo "# classifier batch_norm=True (default False) on every set the front end reads"
+run --sets GunPoint ArrowHead OSULeaf Trace PickupGestureWiimoteZ ACSF1 BasicMotions PLAID Coffee PigCVP --param batch_norm=True "$@"
+echo "# and PigCVP with and without it over six more seeds"
+run --sets PigCVP --seeds 3 4 5 6 7 8 "$@"
+run --sets PigCVP --seeds 3 4 5 6 7 8 --param batch_norm=True "$@"
 echo "# classifier conv_layers=1 and 3 (default 'auto': 2 when read in patches)"
 run --sets GunPoint ArrowHead OSULeaf Trace PickupGestureWiimoteZ ACSF1 BasicMotions --param conv_layers=1 "$@"
 run --sets GunPoint ArrowHead OSULeaf Trace PickupGestureWiimoteZ ACSF1 BasicMotions --param conv_layers=3 "$@"
