@@ -57,6 +57,8 @@ run --sets GunPoint ArrowHead OSULeaf Trace PickupGestureWiimoteZ ACSF1 BasicMot
 echo "# and PigCVP with and without it over six more seeds"
 run --sets PigCVP --seeds 3 4 5 6 7 8 "$@"
 run --sets PigCVP --seeds 3 4 5 6 7 8 --param batch_norm=True "$@"
+echo "# classifier batch_norm=True with learning_rate_init=0.001"
+run --sets GunPoint ArrowHead OSULeaf ACSF1 PickupGestureWiimoteZ --param batch_norm=True learning_rate_init=0.001 "$@"
 echo "# classifier conv_layers=1 and 3 (default 'auto': 2 when read in patches)"
 run --sets GunPoint ArrowHead OSULeaf Trace PickupGestureWiimoteZ ACSF1 BasicMotions --param conv_layers=1 "$@"
 run --sets GunPoint ArrowHead OSULeaf Trace PickupGestureWiimoteZ ACSF1 BasicMotions --param conv_layers=3 "$@"

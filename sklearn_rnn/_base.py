@@ -506,6 +506,10 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             batch_size=self.batch_size,
             iterator_train=BatchIterator,
             iterator_train__shuffle=self.shuffle,
+            # batch statistics need batches drawn at random, not by length
+            iterator_train__length_buckets=not (
+                module.get("batch_norm") and module.get("conv_layers")
+            ),
             iterator_valid=BatchIterator,
             callbacks=list(callbacks),
             train_split=train_split,

@@ -177,12 +177,17 @@ class BatchIterator:
     ``python benchmarks/skorch_overrides.py``); unshuffled iteration draws
     nothing, so predicting never advances the global RNG (a ``DataLoader``
     draws a seed every epoch).
+
+    ``length_buckets=False`` draws shuffled batches at random whatever the
+    lengths: batch normalisation needs batches whose statistics are those
+    of the data, not of one length bucket.
     """
 
-    def __init__(self, dataset, batch_size, shuffle=False):
+    def __init__(self, dataset, batch_size, shuffle=False, length_buckets=True):
         self.dataset = dataset
         self.batch_size = batch_size
         self.shuffle = shuffle
+        self.length_buckets = length_buckets
 
     def __len__(self):
         return -(-len(self.dataset) // self.batch_size)
@@ -196,7 +201,7 @@ class BatchIterator:
         if not self.shuffle:  # consecutive rows: views of the data
             return (slice(i, min(i + size, n)) for i in range(0, n, size))
         lengths = self.dataset.sequences.lengths[self.dataset.indices]
-        if (lengths != lengths[0]).any():
+        if self.length_buckets and (lengths != lengths[0]).any():
             return iter(LengthBucketSampler(lengths, size))
         return iter(torch.randperm(n).split(size))
 

@@ -57,12 +57,13 @@ _PARAMETERS = _docstrings.PARAMETERS.format(
         benchmarks/why_defaults.sh``; 3 seeds) test accuracy rose on
         OSULeaf (200 training series of 427 steps) from 0.828 to 0.887 and
         on ACSF1 (100 of 1460 steps) from 0.823 to 0.900, in about the same
-        fit time, and on BasicMotions from 0.992 to 1.000, but fell on the
-        sets of 50 or fewer training series (GunPoint 0.991 to 0.962,
-        ArrowHead 0.785 to 0.714, PickupGestureWiimoteZ 0.840 to 0.567) and
-        on PigCVP (0.471 to 0.439), and PLAID read level (0.864 against
-        0.867) in a longer fit. Compare both by cross-validation on long
-        series with a hundred or more training series.
+        fit time, on PLAID (537 of 100-1344 steps) from 0.867 to 0.908 in
+        twice the fit time, and on BasicMotions from 0.992 to 1.000, but
+        fell on the sets of 50 or fewer training series (GunPoint 0.991 to
+        0.962, ArrowHead 0.785 to 0.714, PickupGestureWiimoteZ 0.840 to
+        0.800) and on PigCVP (0.471 to 0.439). Compare both by
+        cross-validation on long series with a hundred or more training
+        series.
 """,
     conv_layers_reason="""\
         Against ``conv_layers=0`` (``bash benchmarks/why_defaults.sh``; 3

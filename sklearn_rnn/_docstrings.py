@@ -81,7 +81,10 @@ PARAMETERS = """\
         standardised by the mean and variance of the training batch's valid
         steps before its ReLU (at prediction time by their running
         averages, a fixed linear map: a prediction still does not depend on
-        the batch). Not used without a front end.
+        the batch). Its training batches are then drawn at random, not
+        grouped by length as ragged sequences otherwise are, so that their
+        statistics are those of the data; ragged fits pad more. Not used
+        without a front end.
 {batch_norm_reason}    differences : int or "auto", default={differences}
         Orders of differences of each numeric step feature that the RNN
         reads beside the feature: with 1, step t also reads

@@ -78,6 +78,27 @@ def test_length_buckets_pad_less_than_random_batches():
     np.testing.assert_array_equal(np.sort(np.concatenate(buckets)), np.arange(2000))
 
 
+def test_batch_norm_draws_batches_at_random_not_by_length():
+    # sorted lengths: a length-bucketed batch holds neighbours in length
+    X, y = ragged(n=120, low=2, high=200)
+    X = sorted(X, key=len)
+    dataset = SequenceDataset(as_sequences(X))
+    lengths = dataset.sequences.lengths
+    spreads = {}
+    for buckets in (True, False):
+        iterator = BatchIterator(dataset, 12, shuffle=True, length_buckets=buckets)
+        torch.manual_seed(0)
+        batches = list(iterator._batches())
+        np.testing.assert_array_equal(np.sort(np.concatenate(batches)), np.arange(120))
+        spreads[buckets] = np.median([np.ptp(lengths[b]) for b in batches])
+    assert spreads[False] > 5 * spreads[True]
+    params = {"hidden_size": 4, "max_iter": 1, "patch_size": 3, "conv_layers": 1}
+    for batch_norm in (False, True):
+        clf = RNNClassifier(**params, batch_norm=batch_norm).fit(X, y)
+        buckets = clf.net_.get_params()["iterator_train__length_buckets"]
+        assert buckets is not batch_norm
+
+
 def _packed_batch(cell, num_layers, bidirectional=False):
     """A small network, a padded ragged batch of 12, its lengths and the
     batch packed."""
