@@ -79,8 +79,10 @@ class ConvFrontEnd(nn.Module):
             h = self._every_step(X, lengths)
         else:
             h = self._layer(0, X, stride=size, right=-X.shape[1] % size)
+        # batch statistics are the one use of the mask after the first layer
+        masked = self.batch_norm and self.training
         for i in range(1, len(self.linears)):
-            h = self._layer(i, h, valid=_valid(h, patch_lengths))
+            h = self._layer(i, h, valid=_valid(h, patch_lengths) if masked else None)
         return h, patch_lengths
 
     def _layer(self, i, h, stride=1, right=0, valid=None):
@@ -114,8 +116,10 @@ class ConvFrontEnd(nn.Module):
         the statistics of the valid rows only, so that padding does not
         change them."""
         norm = self.norms[i]
+        if isinstance(norm, nn.Identity):  # no normalisation, or folded in
+            return h
         flat = h.reshape(-1, h.shape[2])
-        if not (self.training and isinstance(norm, nn.BatchNorm1d)):
+        if not self.training:
             return norm(flat).reshape(h.shape)
         rows = None if valid is None else valid.reshape(-1)
         if rows is None or bool(rows.all()):

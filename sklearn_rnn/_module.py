@@ -420,10 +420,10 @@ def _widened(module):
             batch_norm=module.front is not None and module.front.batch_norm,
             return_sequences=module.return_sequences,
         )
-    if module.front is not None:  # its normalisation is folded into its weights
-        padded.front.norms = nn.ModuleList(nn.Identity() for _ in padded.front.norms)
     weights = {f"inputs.{name}": value for name, value in inputs.state_dict().items()}
     if module.front is not None:  # its channels are the hidden size
+        # its normalisation is folded into its weights
+        padded.front.norms = nn.ModuleList(nn.Identity() for _ in padded.front.norms)
         weights.update(_widened_front(module.front, size, wide))
     for name, value in rnn.named_parameters():
         value = _widen(value, 0, size, wide)  # every gate's block of units
