@@ -125,7 +125,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             Interval(Integral, 0, None, closed="left"),
             StrOptions({"auto"}),
         ],
-        "batch_norm": ["boolean"],
+        "batch_norm": ["boolean", StrOptions({"auto"})],
         "differences": [
             Interval(Integral, 0, None, closed="left"),
             StrOptions({"auto"}),
@@ -371,6 +371,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         counts = n_categories(seqs, seqs.categorical)
         patch_size = _patch_size(self.patch_size, seqs.lengths, self.return_sequences)
         categorical = tuple(int(j) for j in np.flatnonzero(seqs.categorical))
+        conv_layers = _conv_layers(self.conv_layers, patch_size)
         return {
             **architecture,
             "categorical_features": categorical,
@@ -379,7 +380,8 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             "input_size": seqs.n_step_features,
             "output_size": encoder.n_outputs_,
             "patch_size": patch_size,
-            "conv_layers": _conv_layers(self.conv_layers, patch_size),
+            "conv_layers": conv_layers,
+            "batch_norm": _batch_norm(self.batch_norm, conv_layers, seqs, encoder),
             **_numeric_inputs(
                 seqs,
                 self.differences,
@@ -467,6 +469,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         module = {**MODULE_DEFAULTS, **net.get_params_for("module")}
         self.patch_size_ = module["patch_size"]
         self.conv_layers_ = module["conv_layers"]
+        self.batch_norm_ = module["batch_norm"]
         self.differences_ = module["differences"]
         self.standardize_sequences_ = module["standardize_sequences"]
         self.pooling_ = module["pooling"]
@@ -860,6 +863,26 @@ def _conv_layers(conv_layers, patch_size):
     if conv_layers != "auto":
         return conv_layers
     return _AUTO_CONV_LAYERS if patch_size > 1 else 0
+
+
+#: ``batch_norm="auto"`` normalises a classifier's front end from this many
+#: training sequences, and this many per class on average.
+_AUTO_BATCH_NORM_FROM = 100
+_AUTO_BATCH_NORM_PER_CLASS = 5
+
+
+def _batch_norm(batch_norm, conv_layers, seqs, encoder):
+    """Whether the module's front end is batch-normalised. ``"auto"``: for
+    a classifier's front end on sequences of one length, from 100 training
+    sequences and 5 per class on average; never for a regressor, nor
+    without a front end."""
+    if batch_norm != "auto":
+        return batch_norm
+    classes = getattr(encoder, "classes_", None)
+    if not conv_layers or classes is None or not seqs.equal_length:
+        return False
+    n = len(seqs)
+    return n >= _AUTO_BATCH_NORM_FROM and n >= _AUTO_BATCH_NORM_PER_CLASS * len(classes)
 
 
 def _pooling(pooling, patch_size, codes=False):

@@ -72,7 +72,7 @@ PARAMETERS = """\
         blurs which step a token or code was at). Attributions of a model
         with a front end spread over each window; ``conv_layers=0`` gives
         them step by step. The fitted value is ``conv_layers_``.
-{conv_layers_reason}    batch_norm : bool, default=False
+{conv_layers_reason}    batch_norm : bool or "auto", default="auto"
         Make the convolution front end (``conv_layers_ > 0``) read every
         step and normalise it over the batch, as the convolution blocks of
         FCN and LSTM-FCN do: its first layer then reads a window of 8 steps
@@ -84,7 +84,9 @@ PARAMETERS = """\
         the batch). Its training batches are then drawn at random, not
         grouped by length as ragged sequences otherwise are, so that their
         statistics are those of the data; ragged fits pad more. Not used
-        without a front end.
+        without a front end. ``"auto"``: on for a classifier's front end
+        when it is trained on 100 or more sequences of one length, 5 or
+        more per class on average; off otherwise, and for a regressor. The fitted value is ``batch_norm_``.
 {batch_norm_reason}    differences : int or "auto", default={differences}
         Orders of differences of each numeric step feature that the RNN
         reads beside the feature: with 1, step t also reads
@@ -244,6 +246,9 @@ ATTRIBUTES = """\
         Time steps per RNN input (``patch_size``, resolved).
     conv_layers_ : int
         Convolution layers in front of the RNN (``conv_layers``, resolved).
+    batch_norm_ : bool
+        Whether the front end is batch-normalised (``batch_norm``,
+        resolved).
     differences_ : int
         Orders of differences the RNN reads (``differences``, resolved).
     standardize_sequences_ : bool

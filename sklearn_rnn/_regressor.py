@@ -85,7 +85,8 @@ _PARAMETERS = _docstrings.PARAMETERS.format(
         sequence sizes spread enough for ``"auto"`` to turn it on.
 """,
     batch_norm_reason="""\
-        The regressor has no front end by default (``conv_layers=0``).
+        The regressor has no front end by default (``conv_layers=0``), and
+        ``"auto"`` does not normalise one it is given.
 """,
     conv_layers_reason="""\
         None by default for the regressor: on the two regression sets of
@@ -168,7 +169,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         pooling="last",
         patch_size="auto",
         conv_layers=0,
-        batch_norm=False,
+        batch_norm="auto",
         differences="auto",
         standardize_sequences=False,
         solver="adam",

@@ -174,6 +174,34 @@ def test_a_batch_normalised_window_reads_every_step():
             assert moved == [first_moved <= p <= last for p in range(4)]
 
 
+def test_auto_batch_norm_needs_a_classifier_front_end_and_enough_data():
+    one = {"hidden_size": 4, "max_iter": 1, "random_state": 0}
+
+    def resolved(estimator, X, y):
+        fitted = fit_quietly(estimator, X, y)
+        norms = (
+            [] if fitted.net_.module_.front is None else fitted.net_.module_.front.norms
+        )
+        assert (
+            any(isinstance(n, torch.nn.BatchNorm1d) for n in norms)
+            is fitted.batch_norm_
+        )
+        return fitted.batch_norm_
+
+    X, y = _long(n_samples=100)
+    assert resolved(RNNClassifier(**one), X, y) is True
+    assert resolved(RNNClassifier(**one), X[:99], y[:99]) is False  # too few
+    many = np.arange(100) % 21  # fewer than 5 sequences a class
+    assert resolved(RNNClassifier(**one), X, many) is False
+    ragged = [x[: 60 + i % 20] for i, x in enumerate(X)]  # random batches pad
+    assert resolved(RNNClassifier(**one), ragged, y) is False
+    assert resolved(RNNClassifier(**one), X[:, :12], y) is False  # no front end
+    reg = RNNRegressor(**one, conv_layers=2)
+    assert resolved(reg, X, y.astype(float)) is False
+    forced = RNNClassifier(**one, batch_norm=True)
+    assert resolved(forced, X[:40], y[:40]) is True
+
+
 def test_batch_norm_trains_on_a_batch_of_one_patch():
     X = [np.ones((2, 1), dtype=np.float32), np.zeros((3, 1), dtype=np.float32)]
     params = {**FAST, "conv_layers": 2, "patch_size": 4, "batch_size": 1}
