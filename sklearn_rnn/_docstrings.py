@@ -86,7 +86,8 @@ PARAMETERS = """\
         statistics are those of the data; ragged fits pad more. Not used
         without a front end. ``"auto"``: on for a classifier's front end
         when it is trained on 100 or more sequences of one length, 5 or
-        more per class on average; off otherwise, and for a regressor. The fitted value is ``batch_norm_``.
+        more per class on average; off otherwise, and for a regressor.
+        The fitted value is ``batch_norm_``.
 {batch_norm_reason}    differences : int or "auto", default={differences}
         Orders of differences of each numeric step feature that the RNN
         reads beside the feature: with 1, step t also reads
