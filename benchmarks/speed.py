@@ -153,13 +153,7 @@ class PeakRSS:
             return int(f.read().split()[1]) * 4096
 
 
-#: The clock ``timed`` reads: ``time.perf_counter`` (wall time), or with
-#: ``--clock cpu`` ``time.process_time`` (this process's CPU time).
-CLOCK = {"clock": time.perf_counter}
-
-
-def timed(fn):
-    clock = CLOCK["clock"]
+def timed(fn, clock=time.perf_counter):
     start = clock()
     fn()
     if torch.cuda.is_available():
@@ -167,12 +161,18 @@ def timed(fn):
     return clock() - start
 
 
-def race(contenders, repeats):
+def clock_of(args):
+    """The clock ``--clock`` names: the wall clock, or this process's CPU
+    time."""
+    return time.process_time if args.clock == "cpu" else time.perf_counter
+
+
+def race(contenders, repeats, clock=time.perf_counter):
     """Median seconds of each contender, alternating them in each repeat."""
     times = {name: [] for name in contenders}
     for _ in range(repeats):
         for name, fn in contenders.items():
-            times[name].append(timed(fn))
+            times[name].append(timed(fn, clock))
     return {name: statistics.median(t) for name, t in times.items()}
 
 
@@ -216,6 +216,7 @@ def fit_equal_case(args, n, steps, batch_size, epochs):
             "plain skorch": lambda: skorch_net.fit(X3, y),
         },
         args.repeats,
+        clock_of(args),
     )
     report(
         f"fit, equal length: {n} x {steps} steps x {FEATURES}, "
@@ -240,6 +241,7 @@ def bench_fit_ragged(args):
             "sklearn_rnn": lambda: est.fit(X, y),
         },
         args.repeats,
+        clock_of(args),
     )
     report(
         f"fit, ragged: {n} sequences of 8-400 steps (log-uniform), batch 64, "
@@ -275,6 +277,7 @@ def bench_predict_equal(args):
             "sklearn_rnn predict_proba": lambda: est.predict_proba(X3),
         },
         args.repeats,
+        clock_of(args),
     )
     report(
         f"predict, equal length: {n} x 30 steps x {FEATURES}",
@@ -317,6 +320,7 @@ def bench_predict(args):
             "sklearn_rnn predict": measured("package", lambda: est.predict(X)),
         },
         args.repeats,
+        clock_of(args),
     )
     report(
         f"predict: {n} sequences of 10-59 steps "
@@ -338,7 +342,7 @@ def bench_pooling(args):
         est.set_params(pooling=pooling)
         name = f'pooling="{pooling}"' + (" (reference)" if pooling == "last" else "")
         contenders[name] = lambda est=est: est.fit(X3, y)
-    medians = race(contenders, args.repeats)
+    medians = race(contenders, args.repeats, clock_of(args))
     report(
         f"fit by pooling: {n} x 30 steps x {FEATURES}, batch 64, {args.epochs} epochs",
         medians,
@@ -411,6 +415,7 @@ def steps_case(args, kind, n, lengths):
             "sklearn_rnn return_sequences=True": lambda: est.fit(data, labels),
         },
         args.repeats,
+        clock_of(args),
     )
     report(
         f"fit, one output per step, {kind}: {n} sequences "
@@ -432,12 +437,10 @@ def bench_grid_search(args):
     def search(n_jobs):
         return GridSearchCV(est, grid, cv=3, n_jobs=n_jobs).fit(X, y)
 
-    clock, CLOCK["clock"] = CLOCK["clock"], time.perf_counter  # workers: wall
-    medians = race(
+    medians = race(  # the wall clock: the workers' time is not this process's
         {"n_jobs=1": lambda: search(1), "n_jobs=2": lambda: search(2)},
         args.repeats,
     )
-    CLOCK["clock"] = clock
     torch.set_num_threads(1)
     speedup = medians["n_jobs=1"] / medians["n_jobs=2"]
     report(
@@ -476,10 +479,8 @@ def main():
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     torch.set_num_threads(1)
-    if args.clock == "cpu":
-        if args.device != "cpu":
-            parser.error("--clock cpu times the CPU only; use --clock wall")
-        CLOCK["clock"] = time.process_time
+    if args.clock == "cpu" and args.device != "cpu":
+        parser.error("--clock cpu times the CPU only; use --clock wall")
     print(
         f"torch {torch.__version__}, device {args.device}, 1 thread for fits, "
         f"{args.clock} clock"
