@@ -131,6 +131,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             StrOptions({"auto"}),
         ],
         "standardize_sequences": ["boolean", StrOptions({"auto"})],
+        "time_warp": [Interval(Integral, 0, None, closed="left")],
         "solver": [StrOptions(set(SOLVERS))],
         "learning_rate": [StrOptions({"constant", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
@@ -172,6 +173,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         batch_norm,
         differences,
         standardize_sequences,
+        time_warp,
         solver,
         learning_rate,
         learning_rate_init,
@@ -205,6 +207,7 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
         self.batch_norm = batch_norm
         self.differences = differences
         self.standardize_sequences = standardize_sequences
+        self.time_warp = time_warp
         self.solver = solver
         self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
@@ -306,6 +309,12 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the "
                 "target y is None."
+            )
+        if self.time_warp and self.return_sequences:
+            raise ValueError(
+                f"time_warp={self.time_warp} warps the training sequences "
+                "but not their per-step targets: it needs one output per "
+                "sequence (return_sequences=False)."
             )
         seqs = validate_sequences(self, X, reset=not continuing)
         encoder = self._target_encoder_for(y, seqs, continuing, target_params)
@@ -509,6 +518,8 @@ class BaseRNN(PersistenceMixin, BaseEstimator, metaclass=ABCMeta):
             batch_size=self.batch_size,
             iterator_train=BatchIterator,
             iterator_train__shuffle=self.shuffle,
+            iterator_train__time_warp=self.time_warp,
+            iterator_train__codes=module.get("categorical_features", ()),
             # batch statistics need batches drawn at random, not by length
             iterator_train__length_buckets=not (
                 module.get("batch_norm") and module.get("conv_layers")

@@ -9,6 +9,8 @@ import copy
 import numpy as np
 import torch
 
+from ._augmentation import time_warp
+
 
 class SequenceDataset(torch.utils.data.Dataset):
     """A torch dataset whose items are whole mini-batches.
@@ -181,20 +183,43 @@ class BatchIterator:
     ``length_buckets=False`` draws shuffled batches at random whatever the
     lengths: batch normalisation needs batches whose statistics are those
     of the data, not of one length bucket.
+
+    ``time_warp=k`` (shuffled iteration only) makes an epoch ``k`` shuffled
+    passes over the data, each batch randomly warped in time
+    (:func:`~sklearn_rnn._augmentation.time_warp`; ``codes`` are the
+    positions of categorical features, which are not interpolated).
     """
 
-    def __init__(self, dataset, batch_size, shuffle=False, length_buckets=True):
+    def __init__(
+        self,
+        dataset,
+        batch_size,
+        shuffle=False,
+        length_buckets=True,
+        time_warp=0,
+        codes=(),
+    ):
         self.dataset = dataset
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.length_buckets = length_buckets
+        self.time_warp = time_warp
+        self.codes = codes
+
+    def _passes(self):
+        return self.time_warp if self.shuffle and self.time_warp else 1
 
     def __len__(self):
-        return -(-len(self.dataset) // self.batch_size)
+        return self._passes() * -(-len(self.dataset) // self.batch_size)
 
     def __iter__(self):
-        for idx in self._batches():
-            yield self.dataset[idx]
+        warp = bool(self.shuffle and self.time_warp)
+        for _ in range(self._passes()):
+            for idx in self._batches():
+                X, y = self.dataset[idx]
+                if warp:
+                    X = {**X, "X": time_warp(X["X"], X["lengths"], codes=self.codes)}
+                yield X, y
 
     def _batches(self):
         n, size = len(self.dataset), self.batch_size
