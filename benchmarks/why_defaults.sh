@@ -69,6 +69,8 @@ echo "# under 100 training series, and time_warp=4 with the front end batch-norm
 run --sets GunPoint ArrowHead ItalyPowerDemand PickupGestureWiimoteZ BasicMotions Coffee JapaneseVowels --param time_warp=4 "$@"
 run --sets GunPoint ArrowHead PickupGestureWiimoteZ Coffee --param time_warp=2 "$@"
 run --sets GunPoint ArrowHead PickupGestureWiimoteZ BasicMotions Coffee --param time_warp=4 batch_norm=True "$@"
+echo "# classifier time_warp=2 on the sets of 100 training series or more"
+run --sets OSULeaf ACSF1 PigCVP --param time_warp=2 "$@"
 echo "# classifier conv_layers=1 and 3 (default 'auto': 2 when read in patches)"
 run --sets GunPoint ArrowHead OSULeaf Trace PickupGestureWiimoteZ ACSF1 BasicMotions --param conv_layers=1 batch_norm=False "$@"
 run --sets GunPoint ArrowHead OSULeaf Trace PickupGestureWiimoteZ ACSF1 BasicMotions --param conv_layers=3 batch_norm=False "$@"
