@@ -28,12 +28,12 @@ def time_warp(X, lengths, strength=STRENGTH, codes=()):
     X : torch.Tensor of shape (batch, steps, features)
         Padded sequences; steps at and after a sequence's length are padding.
     lengths : torch.Tensor of shape (batch,)
-        Each sequence's number of valid steps, on the host.
+        Each sequence's number of valid steps, on any device.
     strength : float
         Standard deviation of the log of the speeds drawn at the knots (0:
         no warping). The speeds come from torch's global random number
         generator, on the host, so a seeded fit warps the same way on every
-        device.
+        device; the rest is computed on ``X``'s device.
     codes : tuple of int, default=()
         Positions of the features that hold categorical codes, which are
         not interpolated.
@@ -45,8 +45,9 @@ def time_warp(X, lengths, strength=STRENGTH, codes=()):
     """
     batch, steps = X.shape[:2]
     speeds = torch.exp(strength * torch.randn(batch, KNOTS, dtype=X.dtype))
+    speeds, lengths = speeds.to(X.device), lengths.to(X.device)
     last = (lengths - 1).clamp(min=1).to(X.dtype)
-    t = torch.arange(steps, dtype=X.dtype)
+    t = torch.arange(steps, dtype=X.dtype, device=X.device)
     valid = t < lengths[:, None]
     # each step's place along its own sequence, in knot units
     where = (t / last[:, None]).clamp(max=1) * (KNOTS - 1)
@@ -59,7 +60,7 @@ def time_warp(X, lengths, strength=STRENGTH, codes=()):
     position = elapsed / end.clamp(min=1e-12) * last[:, None]
     position = torch.where(valid, position.clamp(min=0), 0)
     position = torch.minimum(position, last[:, None])
-    return _resample(X, position.to(X.device), valid.to(X.device), codes)
+    return _resample(X, position, valid, codes)
 
 
 def _resample(X, position, valid, codes):

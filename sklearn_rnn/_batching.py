@@ -206,14 +206,17 @@ class BatchIterator:
         self.time_warp = time_warp
         self.codes = codes
 
+    def _warps(self):
+        return bool(self.shuffle and self.time_warp)
+
     def _passes(self):
-        return self.time_warp if self.shuffle and self.time_warp else 1
+        return self.time_warp if self._warps() else 1
 
     def __len__(self):
         return self._passes() * -(-len(self.dataset) // self.batch_size)
 
     def __iter__(self):
-        warp = bool(self.shuffle and self.time_warp)
+        warp = self._warps()
         for _ in range(self._passes()):
             for idx in self._batches():
                 X, y = self.dataset[idx]
