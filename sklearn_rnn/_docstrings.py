@@ -127,21 +127,10 @@ PARAMETERS = """\
         interpolated; padding is never read. Only training is warped:
         predictions and validation scores read the sequences as given. 0
         reads each sequence once an epoch, as given. For one output per
-        sequence only. Against 0, on the classification sets of
-        ``benchmarks/accuracy.py`` with under 100 training series (``bash
-        benchmarks/why_defaults.sh``; 3 seeds), ``time_warp=4`` lifts test
-        accuracy on ArrowHead from 0.785 to 0.813 (0.844 with
-        ``batch_norm=True``), PickupGestureWiimoteZ from 0.840 to 0.887,
-        Japanese Vowels from 0.979 to 0.985 and BasicMotions from 0.992 to
-        1.000, but reads Coffee (spectra, whose peaks it moves) at 0.988
-        instead of 1.000, GunPoint at 0.987 (0.991) and ItalyPowerDemand at
-        0.958 (0.968), for 2 to 4 times the fit time; on the larger sets
-        ``time_warp=2`` lifts OSULeaf from 0.887 to 0.909 but reads ACSF1 at
-        0.813 instead of 0.900. The regressor's ``time_warp=4`` reads
-        Tecator's spectra worse (RMSE 0.833 against 0.709) and
-        CardanoSentiment too (0.316 against 0.305; 10 seeds). Hence off by
-        default.
-    solver : {{"adam", "adamw", "sgd", "rmsprop"}}, default="adam"
+        sequence only. Off by default, for the figures below; an epoch
+        costs ``k`` times as much with it, so choose it by
+        cross-validation.
+{time_warp_reason}    solver : {{"adam", "adamw", "sgd", "rmsprop"}}, default="adam"
         Optimizer. ``"sgd"`` uses ``momentum``.
     learning_rate : {{"constant", "adaptive"}}, default="adaptive"
         Learning-rate schedule, after MLPClassifier's, for every solver.
