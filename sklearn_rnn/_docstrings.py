@@ -21,9 +21,11 @@ PARAMETERS = """\
         Recurrent cell. ``"rnn"`` is the Elman network
         ``h_t = tanh(W_hh h_{{t-1}} + W_xh x_t + b)``, whose gradients vanish
         over long sequences; ``"lstm"`` and ``"gru"`` add gates that keep
-        them alive. GRU is the default: as accurate as LSTM on small data
-        sets with a quarter fewer weights.
-    hidden_size : int, default=64
+        them alive. On the CPU torch runs an LSTM layer as one oneDNN
+        kernel and a GRU layer step by step, so an LSTM layer trains in
+        about half a GRU layer's time (``python benchmarks/cell_speed.py``),
+        with a third more weights.
+{cell_reason}    hidden_size : int, default=64
         Units per recurrent layer (per direction). Choose it by
         cross-validation, e.g. ``GridSearchCV(est, {{"hidden_size": [16, 64]}})``.
     num_layers : int, default=1
