@@ -1,6 +1,6 @@
 """One training step of each recurrent cell's layer on the CPU.
 
-    python benchmarks/cell_speed.py            # about 10 seconds
+    python benchmarks/cell_speed.py            # about 15 seconds
 
 One forward and backward pass of a ``nn.GRU``, ``nn.LSTM`` and ``nn.RNN``
 layer (hidden 64, 64 inputs, batch first, one torch thread) over a batch
@@ -46,7 +46,7 @@ def medians(X, bidirectional, repeats):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--repeats", type=int, default=31)
     repeats = parser.parse_args().repeats
     torch.set_num_threads(1)
     torch.manual_seed(0)
