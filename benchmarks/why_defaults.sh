@@ -79,6 +79,14 @@ run --sets GunPoint ArrowHead OSULeaf Trace ItalyPowerDemand PickupGestureWiimot
 run --sets Tecator Covid3Month CardanoSentiment "$@"
 run --sets GunPoint ArrowHead OSULeaf Trace ItalyPowerDemand PickupGestureWiimoteZ ACSF1 BasicMotions JapaneseVowels PLAID Coffee PigCVP --param cell=lstm "$@"
 run --sets Tecator Covid3Month CardanoSentiment --param cell=lstm "$@"
+echo "# classifier patch_size about twice 'auto''s (half the square root of the"
+echo "# median length), i.e. the square root, then about two thirds of it"
+for set_patch in GunPoint:12 ArrowHead:16 OSULeaf:21 Trace:17 PickupGestureWiimoteZ:12 \
+    ACSF1:38 BasicMotions:10 PLAID:17 Coffee:17 PigCVP:45 \
+    GunPoint:4 ArrowHead:5 ArrowHead:6 OSULeaf:7 Trace:5 PickupGestureWiimoteZ:4 \
+    BasicMotions:3 Coffee:5; do
+    run --sets "${set_patch%%:*}" --param patch_size="${set_patch##*:}" "$@"
+done
 echo "# classifier conv_layers=1 and 3 (default 'auto': 2 when read in patches)"
 run --sets GunPoint ArrowHead OSULeaf Trace PickupGestureWiimoteZ ACSF1 BasicMotions --param conv_layers=1 batch_norm=False "$@"
 run --sets GunPoint ArrowHead OSULeaf Trace PickupGestureWiimoteZ ACSF1 BasicMotions --param conv_layers=3 batch_norm=False "$@"
