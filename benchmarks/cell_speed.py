@@ -14,20 +14,18 @@ over the steps, which the backward pass walks again.
 """
 
 import argparse
-import statistics
-import time
 
 import torch
+from speed import race
 from torch import nn
 
 CELLS = {"gru": nn.GRU, "lstm": nn.LSTM, "rnn": nn.RNN}
 
 
-def step_time(rnn, X):
-    began = time.perf_counter()
+def step(rnn, X):
+    """One forward and backward pass of ``rnn`` over X."""
     outputs, _ = rnn(X)
     outputs.square().sum().backward()
-    return time.perf_counter() - began
 
 
 def medians(X, bidirectional, repeats):
@@ -37,11 +35,9 @@ def medians(X, bidirectional, repeats):
         name: cell(64, 64, batch_first=True, bidirectional=bidirectional)
         for name, cell in CELLS.items()
     }
-    times = {name: [] for name in rnns}
-    for _ in range(repeats):
-        for name, rnn in rnns.items():
-            times[name].append(step_time(rnn, X))
-    return {name: statistics.median(t) for name, t in times.items()}
+    return race(
+        {name: lambda rnn=rnn: step(rnn, X) for name, rnn in rnns.items()}, repeats
+    )
 
 
 def main():

@@ -97,11 +97,12 @@ def package(device, **params):
     )
 
 
-def hand_written_fit(X, y, lengths, batch_size, epochs, device):
+def hand_written_fit(X, y, lengths, batch_size, epochs, device, net=None):
     """The minimal loop: pre-made tensors, fused Adam, no per-batch
-    ``.item()``; packs a batch when lengths differ."""
+    ``.item()``; passes each batch's lengths when given (``LSTMNet`` packs
+    the batch). ``net``: the module to train, ``LSTMNet`` if None."""
     torch.manual_seed(0)
-    net = LSTMNet().to(device)
+    net = (LSTMNet() if net is None else net).to(device)
     # the strongest fair reference: the same fused Adam step as the package
     opt = torch.optim.Adam(net.parameters(), lr=LR, fused=True)
     X, y = X.to(device), torch.as_tensor(y).to(device)
